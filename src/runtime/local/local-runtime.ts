@@ -1,0 +1,251 @@
+/**
+ * The local runtime: the lab's components as native processes supervised through pid files.
+ * `up` is idempotent (what runs and answers is left alone), `down` stops everything it
+ * started, and the state file is rewritten after every change so an interrupted command
+ * never loses track of a process.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+
+import type { LabConfig } from '../../config/lab-config.js';
+import { LabError } from '../../errors.js';
+import type { LabEvents } from '../lifecycle-events.js';
+import {
+  readLabState, replicaId, writeLabState, type LabState, type ReplicaRecord, type ServiceName,
+} from '../lab-state.js';
+import { createLocalContext, type LocalContext, type LocalService } from './local-context.js';
+import { assertPortsFree, isPortFree } from './ports-free.js';
+import { isOurProcessAlive, signalProcess, stopProcess } from './process-supervisor.js';
+import { choosePostgresDataDir } from './services/postgres.js';
+import { LOCAL_SERVICES, localService } from './services/index.js';
+import { startReplica } from './start-replica.js';
+
+export interface UpOptions {
+  /** Start only these services (and what they depend on); default: the whole stack. */
+  only?: ServiceName[];
+  signal?: AbortSignal;
+}
+
+/** Adds every dependency of the wanted services, transitively. */
+function withDependencies(wanted: ServiceName[]): Set<ServiceName> {
+  const result = new Set<ServiceName>();
+  const visit = (name: ServiceName) => {
+    if (result.has(name)) return;
+    result.add(name);
+    localService(name).dependsOn.forEach(visit);
+  };
+  wanted.forEach(visit);
+  return result;
+}
+
+/** Services grouped in waves: each wave depends only on earlier ones and starts in parallel. */
+function startWaves(services: LocalService[]): LocalService[][] {
+  const waves: LocalService[][] = [];
+  const placed = new Set<ServiceName>();
+  let remaining = [...services];
+  while (remaining.length > 0) {
+    const wave = remaining.filter((s) =>
+      s.dependsOn.every((d) => placed.has(d) || !remaining.some((r) => r.service === d)));
+    if (wave.length === 0) throw new Error('dependency cycle among services');
+    wave.forEach((s) => placed.add(s.service));
+    waves.push(wave);
+    remaining = remaining.filter((s) => !wave.includes(s));
+  }
+  return waves;
+}
+
+export class LocalRuntime {
+  constructor(
+    private readonly config: LabConfig,
+    private readonly events: LabEvents,
+  ) {}
+
+  private loadState(): LabState {
+    const existing = readLabState(this.config.labDir);
+    if (existing) return existing;
+    const context = createLocalContext(this.config);
+    return {
+      version: 1,
+      runtime: 'local',
+      portBase: this.config.portBase,
+      labDir: this.config.labDir,
+      createdAt: new Date().toISOString(),
+      postgresDataDir: choosePostgresDataDir(context.dirs.data, basename(this.config.labDir)),
+      replicas: {},
+    };
+  }
+
+  private context(state: LabState): LocalContext {
+    return createLocalContext({ ...this.config, portBase: state.portBase }, state.postgresDataDir);
+  }
+
+  private replicaCount(service: LocalService, state: LabState): number {
+    if (!service.replicated) return 1;
+    const recorded = Object.values(state.replicas).filter((r) => r.service === service.service);
+    const configured = service.service === 'auth'
+      ? this.config.authReplicas : this.config.profileReplicas;
+    return Math.max(configured, recorded.length);
+  }
+
+  async up(options: UpOptions = {}): Promise<LabState> {
+    const state = this.loadState();
+    if (state.portBase !== this.config.portBase && Object.keys(state.replicas).length > 0) {
+      throw new LabError('BAD_INPUT', `this lab already runs on port base ${state.portBase}; ` +
+        'run `authlab down` before changing the port base');
+    }
+    state.portBase = this.config.portBase;
+    writeLabState(state);
+
+    const ctx = this.context(state);
+    const wanted = withDependencies(options.only ?? LOCAL_SERVICES.map((s) => s.service));
+    const services = LOCAL_SERVICES.filter((s) => wanted.has(s.service));
+    const signal = options.signal ?? new AbortController().signal;
+
+    const plan = services.map((service) => ({
+      service,
+      replicas: Array.from({ length: this.replicaCount(service, state) }, (_, i) => i + 1),
+    }));
+    const toStart = plan.flatMap(({ service, replicas }) =>
+      replicas.filter((replica) => !this.isRunning(state, service, replica))
+        .map((replica) => ({ service, replica })));
+
+    await assertPortsFree(toStart.flatMap(({ service, replica }) =>
+      service.ports(ctx, replica).map((port) => ({
+        port, owner: replicaId(service.service, replica, service.replicated),
+      }))));
+
+    const startedNow: ReplicaRecord[] = [];
+    try {
+      for (const wave of startWaves(services)) {
+        await Promise.all(wave.map((service) =>
+          this.bringUp(service, plan, state, ctx, signal, startedNow)));
+      }
+    } catch (error) {
+      if (signal.aborted) {
+        await this.stopRecords(state, startedNow);
+        throw new LabError('INTERRUPTED', 'interrupted: stopped what this `up` had started');
+      }
+      throw error;
+    }
+    return state;
+  }
+
+  private isRunning(state: LabState, service: LocalService, replica: number): boolean {
+    const record = state.replicas[replicaId(service.service, replica, service.replicated)];
+    return record !== undefined && isOurProcessAlive(record.pid, record.pidStartTicks);
+  }
+
+  private async bringUp(
+    service: LocalService,
+    plan: Array<{ service: LocalService; replicas: number[] }>,
+    state: LabState,
+    ctx: LocalContext,
+    signal: AbortSignal,
+    startedNow: ReplicaRecord[],
+  ): Promise<void> {
+    const replicas = plan.find((p) => p.service === service)?.replicas ?? [];
+    await Promise.all(replicas.map(async (replica) => {
+      if (this.isRunning(state, service, replica)) {
+        const id = replicaId(service.service, replica, service.replicated);
+        await service.probe(ctx, replica);
+        this.events.emit({ type: 'ready', replica: id, elapsedMs: 0, detail: 'already running' });
+        return;
+      }
+      await startReplica(service, replica, {
+        ctx, events: this.events, signal,
+        onLaunched: (record) => {
+          startedNow.push(record);
+          state.replicas[record.id] = record;
+          writeLabState(state);
+        },
+      });
+    }));
+    if (signal.aborted) throw new LabError('INTERRUPTED', 'interrupted');
+    await service.afterReady?.(ctx, (message) => this.events.emit({ type: 'step', message }));
+  }
+
+  /** Stops replicas, newest service first, and forgets them in the state file. */
+  private async stopRecords(state: LabState, records: ReplicaRecord[]): Promise<void> {
+    const order = [...LOCAL_SERVICES].reverse().map((s) => s.service);
+    const sorted = [...records].sort((a, b) =>
+      order.indexOf(a.service) - order.indexOf(b.service) || b.replica - a.replica);
+    for (const record of sorted) {
+      this.events.emit({ type: 'stopping', replica: record.id });
+      const startedMs = Date.now();
+      if (record.held === 'paused') signalProcess(record.pid, record.pidStartTicks, 'SIGCONT');
+      await stopProcess(record.pid, record.pidStartTicks, {
+        signal: localService(record.service).stopSignal,
+        timeoutMs: this.config.stopTimeoutMs,
+      });
+      delete state.replicas[record.id];
+      writeLabState(state);
+      this.events.emit({ type: 'stopped', replica: record.id, elapsedMs: Date.now() - startedMs });
+    }
+  }
+
+  async down(options: { purge: boolean }): Promise<{ stopped: number; busyPorts: number[] }> {
+    const state = readLabState(this.config.labDir);
+    if (!state) {
+      if (options.purge) this.purge(null);
+      return { stopped: 0, busyPorts: [] };
+    }
+
+    const records = Object.values(state.replicas);
+    await this.stopRecords(state, records);
+
+    const ctx = this.context(state);
+    const ports = LOCAL_SERVICES.flatMap((s) => records
+      .filter((r) => r.service === s.service)
+      .flatMap((r) => s.ports(ctx, r.replica)));
+    const busyPorts: number[] = [];
+    for (const port of ports) if (!(await isPortFree(port))) busyPorts.push(port);
+
+    if (options.purge) this.purge(state);
+    return { stopped: records.length, busyPorts };
+  }
+
+  private purge(state: LabState | null): void {
+    if (state && !state.postgresDataDir.startsWith(this.config.labDir)) {
+      // The root-only data folder under /var/lib/authlab/<lab>: remove it and its lab folder.
+      rmSync(dirname(state.postgresDataDir), { recursive: true, force: true });
+    }
+    if (existsSync(this.config.labDir)) rmSync(this.config.labDir, { recursive: true, force: true });
+  }
+
+  /** Changes a replicated service's replica count; returns the ids started and stopped. */
+  async scale(serviceName: 'auth' | 'profile', count: number, signal?: AbortSignal) {
+    const state = this.requireState();
+    const ctx = this.context(state);
+    const service = localService(serviceName);
+    const current = Object.values(state.replicas).filter((r) => r.service === serviceName);
+    const started: string[] = [];
+
+    const missing = Array.from({ length: count }, (_, i) => i + 1)
+      .filter((replica) => !this.isRunning(state, service, replica));
+    await assertPortsFree(missing.filter((replica) => !state.replicas[`${serviceName}-${replica}`])
+      .map((replica) => ({ port: ctx.ports[serviceName](replica), owner: `${serviceName}-${replica}` })));
+    await Promise.all(missing.map(async (replica) => {
+      const record = await startReplica(service, replica, {
+        ctx, events: this.events, signal: signal ?? new AbortController().signal,
+        onLaunched: (launched) => {
+          state.replicas[launched.id] = launched;
+          writeLabState(state);
+        },
+      });
+      started.push(record.id);
+    }));
+
+    const surplus = current.filter((r) => r.replica > count);
+    await this.stopRecords(state, surplus);
+    return { started, stopped: surplus.map((r) => r.id) };
+  }
+
+  requireState(): LabState {
+    const state = readLabState(this.config.labDir);
+    if (!state || Object.keys(state.replicas).length === 0) {
+      throw new LabError('NO_LAB', `no lab is running in ${this.config.labDir}; start one with ` +
+        '`authlab up`');
+    }
+    return state;
+  }
+}

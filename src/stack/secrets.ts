@@ -1,0 +1,33 @@
+/**
+ * Per-lab secrets (database passwords, the JWT key), generated once and kept in the lab
+ * folder with owner-only permissions. They are never printed.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface LabSecrets {
+  readonly pgPassword: string;
+  readonly redisPassword: string;
+  readonly jwtSecret: string;
+  readonly kafkaClusterId: string;
+}
+
+function token(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function loadOrCreateSecrets(labDir: string): LabSecrets {
+  const path = join(labDir, 'secrets.json');
+  if (existsSync(path)) return Object.freeze(JSON.parse(readFileSync(path, 'utf8')) as LabSecrets);
+
+  const secrets: LabSecrets = {
+    pgPassword: token(18),
+    redisPassword: token(18),
+    jwtSecret: token(48),
+    // KRaft wants a base64url-encoded 16-byte id.
+    kafkaClusterId: token(16),
+  };
+  writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return Object.freeze(secrets);
+}
