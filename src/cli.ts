@@ -2,7 +2,7 @@
  * The `authlab` command line: parses, builds the config once, calls one command module and
  * maps errors to exit statuses (2 for bad input, 1 for a failure, 130 for Ctrl-C).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 
 import { loadConfig, type ConfigFlags, type LabConfig } from './config/lab-config.js';
 import { LabError, isLabError } from './errors.js';
@@ -10,12 +10,14 @@ import { downCommand } from './commands/down.js';
 import { experimentCommand } from './commands/experiment.js';
 import { installCommand } from './commands/install.js';
 import { logsCommand } from './commands/logs.js';
+import { replicaCommand, REPLICA_ACTIONS } from './commands/replica.js';
 import { reportCommand } from './commands/report.js';
 import { scaleCommand } from './commands/scale.js';
 import { statusCommand } from './commands/status.js';
 import { upCommand } from './commands/up.js';
 import { parseInteger } from './parse/numbers.js';
 import type { ServiceName } from './runtime/lab-state.js';
+import type { ReplicaAction } from './runtime/runtime.js';
 
 const SERVICE_NAMES: ServiceName[] =
   ['postgres', 'redis', 'kafka', 'connect', 'mongo', 'auth', 'profile'];
@@ -78,6 +80,13 @@ function buildProgram(run: (action: () => Promise<number>) => Promise<void>): Co
     .description('change replica counts of a running lab, e.g. `authlab scale auth=4 profile=2`')
     .argument('<assignments...>', 'service=count pairs (auth, profile)')
     .action((assignments: string[]) => run(() => scaleCommand(config(), assignments)));
+
+  program.command('replica')
+    .description('fault injection on one replica: stop, kill, pause, resume, start')
+    .addArgument(new Argument('<action>', 'what to do').choices(REPLICA_ACTIONS))
+    .argument('<replica>', 'e.g. profile-1, kafka')
+    .action((action: ReplicaAction, replica: string) => run(() =>
+      replicaCommand(config(), action, replica)));
 
   program.command('logs')
     .description('the tail of one replica\'s log')

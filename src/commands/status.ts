@@ -2,8 +2,8 @@
 import Table from 'cli-table3';
 
 import type { LabConfig } from '../config/lab-config.js';
-import { openRunningLab } from '../lab/running-lab.js';
-import { replicaStatuses, type ReplicaStatus } from '../runtime/local/replica-status.js';
+import { runtimeFor } from '../lab/running-lab.js';
+import type { ReplicaStatus } from '../runtime/replica-status.js';
 
 function cell(value: number | null, unit = ''): string {
   return value === null ? '-' : `${value}${unit}`;
@@ -22,10 +22,10 @@ export function statusTable(rows: ReplicaStatus[]): string {
 }
 
 export async function printStatus(config: LabConfig, options: { json: boolean }) {
-  const lab = openRunningLab(config);
-  const rows = await replicaStatuses(lab.context, lab.state);
+  const runtime = runtimeFor(config);
+  const rows = await runtime.status();
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ runtime: lab.state.runtime, replicas: rows }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ runtime: runtime.name, replicas: rows }, null, 2)}\n`);
   } else {
     process.stdout.write(`${statusTable(rows)}\n`);
   }

@@ -9,6 +9,7 @@ import { readLabState, type LabState, type ReplicaRecord } from '../runtime/lab-
 import { componentVersions } from '../runtime/local/component-versions.js';
 import { createLocalContext, type LocalContext } from '../runtime/local/local-context.js';
 import { LocalRuntime } from '../runtime/local/local-runtime.js';
+import type { LabRuntime } from '../runtime/runtime.js';
 import type { LabEndpoints } from '../stack/endpoints.js';
 
 export interface RunningLab {
@@ -20,7 +21,7 @@ export interface RunningLab {
   versions(): Record<string, string | null>;
 }
 
-export function runtimeFor(config: LabConfig, events = new LabEvents()): LocalRuntime {
+export function runtimeFor(config: LabConfig, events = new LabEvents()): LabRuntime {
   if (config.runtime === 'docker') {
     throw new LabError('UNAVAILABLE', 'the docker runtime is not part of this version yet; ' +
       'use the local runtime (--runtime local, the default)');

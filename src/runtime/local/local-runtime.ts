@@ -10,21 +10,22 @@ import { basename, dirname } from 'node:path';
 import type { LabConfig } from '../../config/lab-config.js';
 import { LabError } from '../../errors.js';
 import type { LabEvents } from '../lifecycle-events.js';
+import type { ReplicaStatus } from '../replica-status.js';
+import type {
+  DownResult, LabRuntime, ReplicaAction, ScalableService, ScaleResult, UpOptions,
+} from '../runtime.js';
+import { replicaStatuses } from './local-replica-status.js';
 import {
   readLabState, replicaId, writeLabState, type LabState, type ReplicaRecord, type ServiceName,
 } from '../lab-state.js';
 import { createLocalContext, type LocalContext, type LocalService } from './local-context.js';
 import { assertPortsFree, isPortFree } from './ports-free.js';
-import { isOurProcessAlive, signalProcess, stopProcess } from './process-supervisor.js';
+import {
+  isOurProcessAlive, signalProcess, stopProcess, tailOfFile,
+} from './process-supervisor.js';
 import { choosePostgresDataDir } from './services/postgres.js';
 import { LOCAL_SERVICES, localService } from './services/index.js';
 import { startReplica } from './start-replica.js';
-
-export interface UpOptions {
-  /** Start only these services (and what they depend on); default: the whole stack. */
-  only?: ServiceName[];
-  signal?: AbortSignal;
-}
 
 /** Adds every dependency of the wanted services, transitively. */
 function withDependencies(wanted: ServiceName[]): Set<ServiceName> {
@@ -54,7 +55,9 @@ function startWaves(services: LocalService[]): LocalService[][] {
   return waves;
 }
 
-export class LocalRuntime {
+export class LocalRuntime implements LabRuntime {
+  readonly name = 'local' as const;
+
   constructor(
     private readonly config: LabConfig,
     private readonly events: LabEvents,
@@ -183,7 +186,7 @@ export class LocalRuntime {
     }
   }
 
-  async down(options: { purge: boolean }): Promise<{ stopped: number; busyPorts: number[] }> {
+  async down(options: { purge: boolean }): Promise<DownResult> {
     const state = readLabState(this.config.labDir);
     if (!state) {
       if (options.purge) this.purge(null);
@@ -213,7 +216,7 @@ export class LocalRuntime {
   }
 
   /** Changes a replicated service's replica count; returns the ids started and stopped. */
-  async scale(serviceName: 'auth' | 'profile', count: number, signal?: AbortSignal) {
+  async scale(serviceName: ScalableService, count: number, signal?: AbortSignal): Promise<ScaleResult> {
     const state = this.requireState();
     const ctx = this.context(state);
     const service = localService(serviceName);
@@ -247,5 +250,67 @@ export class LocalRuntime {
         '`authlab up`');
     }
     return state;
+  }
+
+  async status(): Promise<ReplicaStatus[]> {
+    const state = this.requireState();
+    return replicaStatuses(this.context(state), state);
+  }
+
+  async logs(id: string, lines: number): Promise<string> {
+    return tailOfFile(this.requireRecord(this.requireState(), id).logFile, lines);
+  }
+
+  private requireRecord(state: LabState, id: string): ReplicaRecord {
+    const record = state.replicas[id];
+    if (!record) {
+      throw new LabError('BAD_INPUT', `no replica named "${id}"; replicas: ` +
+        Object.keys(state.replicas).join(', '));
+    }
+    return record;
+  }
+
+  /**
+   * Fault injection on one replica. A stopped or killed replica stays in the state, held,
+   * so `start` (or the next `up`) brings it back on the same port.
+   */
+  async act(id: string, action: ReplicaAction): Promise<void> {
+    const state = this.requireState();
+    const record = this.requireRecord(state, id);
+    const service = localService(record.service);
+    switch (action) {
+      case 'stop':
+        if (record.held === 'paused') signalProcess(record.pid, record.pidStartTicks, 'SIGCONT');
+        await stopProcess(record.pid, record.pidStartTicks,
+          { signal: service.stopSignal, timeoutMs: this.config.stopTimeoutMs });
+        record.held = 'stopped';
+        break;
+      case 'kill':
+        signalProcess(record.pid, record.pidStartTicks, 'SIGKILL');
+        await stopProcess(record.pid, record.pidStartTicks, { signal: 'SIGKILL', timeoutMs: 5000 });
+        record.held = 'stopped';
+        break;
+      case 'pause':
+        signalProcess(record.pid, record.pidStartTicks, 'SIGSTOP');
+        record.held = 'paused';
+        break;
+      case 'resume':
+        signalProcess(record.pid, record.pidStartTicks, 'SIGCONT');
+        delete record.held;
+        break;
+      case 'start': {
+        if (isOurProcessAlive(record.pid, record.pidStartTicks)) return;
+        const ctx = this.context(state);
+        await startReplica(service, record.replica, {
+          ctx, events: this.events, signal: new AbortController().signal,
+          onLaunched: (launched) => {
+            state.replicas[launched.id] = launched;
+            writeLabState(state);
+          },
+        });
+        return;
+      }
+    }
+    writeLabState(state);
   }
 }

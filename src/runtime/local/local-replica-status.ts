@@ -5,24 +5,10 @@
 import { readFileSync } from 'node:fs';
 
 import type { LabState, ReplicaRecord } from '../lab-state.js';
+import type { ReplicaCondition, ReplicaStatus } from '../replica-status.js';
 import type { LocalContext } from './local-context.js';
 import { isOurProcessAlive } from './process-supervisor.js';
 import { localService } from './services/index.js';
-
-export type ReplicaCondition = 'ready' | 'unready' | 'exited' | 'stopped' | 'paused';
-
-export interface ReplicaStatus {
-  id: string;
-  service: string;
-  replica: number;
-  state: ReplicaCondition;
-  port: number;
-  pid: number;
-  cpuPercent: number | null;
-  rssMiB: number | null;
-  startedAt: string;
-  logFile: string;
-}
 
 const CPU_WINDOW_MS = 300;
 const TICKS_PER_SECOND = 100;
