@@ -20,7 +20,7 @@ import type { ServiceName } from './runtime/lab-state.js';
 import type { ReplicaAction } from './runtime/runtime.js';
 
 const SERVICE_NAMES: ServiceName[] =
-  ['postgres', 'redis', 'kafka', 'connect', 'mongo', 'auth', 'profile'];
+  ['postgres', 'redis', 'kafka', 'connect', 'mongo', 'auth', 'profile', 'nginx', 'prometheus'];
 
 function globalFlags(program: Command): ConfigFlags {
   const options = program.opts<Record<string, string | undefined>>();
@@ -52,7 +52,6 @@ function buildProgram(run: (action: () => Promise<number>) => Promise<void>): Co
     .option('--results-dir <dir>', 'where run folders go; env AUTHLAB_RESULTS_DIR')
     .addOption(new Option('--runtime <name>', 'local or docker; env AUTHLAB_RUNTIME')
       .choices(['local', 'docker']))
-    .showHelpAfterError()
     .exitOverride();
   const config = (extra: ConfigFlags = {}): LabConfig =>
     loadConfig({ flags: { ...globalFlags(program), ...extra } });

@@ -25,7 +25,7 @@ export function parseAssignments(assignments: string[]): Map<Scalable, number> {
       throw badInput(`cannot scale "${name}"; scalable services: auth, profile`);
     }
     if (wanted.has(name)) throw badInput(`${name} is given twice`);
-    wanted.set(name, parseInteger(value, { name, min: 1, max: MAXIMA[name] }));
+    wanted.set(name, parseInteger(value, { name: `${name} replicas`, min: 1, max: MAXIMA[name] }));
   }
   return wanted;
 }

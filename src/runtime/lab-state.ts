@@ -9,7 +9,8 @@ import { LabError } from '../errors.js';
 import type { RuntimeName } from '../config/lab-config.js';
 
 export type ServiceName =
-  | 'postgres' | 'redis' | 'kafka' | 'connect' | 'mongo' | 'auth' | 'profile';
+  | 'postgres' | 'redis' | 'kafka' | 'connect' | 'mongo' | 'auth' | 'profile' | 'nginx'
+  | 'prometheus';
 
 export interface ReplicaRecord {
   /** "postgres", "auth-2": the name users see and type. */

@@ -2,6 +2,7 @@
  * Single-attempt readiness probes. Each resolves when the thing answers for real (a query,
  * a PING, a metadata call, an HTTP status) and throws otherwise; waitUntil retries them.
  */
+import { get as httpGet } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
@@ -36,7 +37,25 @@ export async function httpOk(url: string): Promise<unknown> {
   if (response.statusCode < 200 || response.statusCode >= 300) {
     throw new Error(`GET ${url} answered ${response.statusCode}: ${text.slice(0, 200)}`);
   }
-  return text ? JSON.parse(text) : null;
+  const type = String(response.headers['content-type'] ?? '');
+  return type.includes('json') && text ? JSON.parse(text) : text;
+}
+
+/** GET on a new connection of its own (never a pooled one), for the body as text. */
+export function httpTextFresh(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { agent: false, timeout: ATTEMPT_TIMEOUT_MS }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => { body += chunk; });
+      response.on('end', () => {
+        if (response.statusCode === 200) resolve(body);
+        else reject(new Error(`GET ${url} answered ${response.statusCode}`));
+      });
+    });
+    request.once('timeout', () => request.destroy(new Error(`GET ${url} timed out`)));
+    request.once('error', reject);
+  });
 }
 
 export async function postgresAnswers(url: string): Promise<void> {

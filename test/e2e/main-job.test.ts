@@ -57,7 +57,8 @@ describe('the main job: up, replication-lag, report, down', { timeout: 900_000 }
     assert.equal(result.exitCode, 0, result.stderr);
     const state = readState(lab);
     assert.deepEqual(Object.keys(state.replicas).sort(),
-      ['auth-1', 'connect', 'kafka', 'mongo', 'postgres', 'profile-1', 'redis']);
+      ['auth-1', 'connect', 'kafka', 'mongo', 'nginx', 'postgres', 'profile-1', 'prometheus',
+        'redis']);
     for (const record of Object.values(state.replicas)) {
       assert.ok(isOurProcessAlive(record.pid, record.pidStartTicks), `${record.id} is alive`);
     }

@@ -10,7 +10,7 @@ import { labEndpoints, type LabEndpoints } from '../../stack/endpoints.js';
 import { portLayout, type PortLayout } from '../../stack/ports.js';
 import { loadOrCreateSecrets, type LabSecrets } from '../../stack/secrets.js';
 import type { LaunchSpec } from './process-supervisor.js';
-import type { ServiceName } from '../lab-state.js';
+import type { LabState, ServiceName } from '../lab-state.js';
 
 export interface LabDirs {
   lab: string;
@@ -27,6 +27,8 @@ export interface LocalContext {
   dirs: LabDirs;
   /** Chosen at first start and then read from the lab state. */
   postgresDataDir: string;
+  /** Replica numbers of a service the lab currently runs (not stopped or paused on purpose). */
+  activeReplicas(service: ServiceName): number[];
 }
 
 export function labDirs(labDir: string): LabDirs {
@@ -40,7 +42,9 @@ export function labDirs(labDir: string): LabDirs {
   return dirs;
 }
 
-export function createLocalContext(config: LabConfig, postgresDataDir?: string): LocalContext {
+export function createLocalContext(
+  config: LabConfig, postgresDataDir?: string, state?: LabState,
+): LocalContext {
   const dirs = labDirs(config.labDir);
   const ports = portLayout(config.portBase);
   const secrets = loadOrCreateSecrets(config.labDir);
@@ -51,6 +55,10 @@ export function createLocalContext(config: LabConfig, postgresDataDir?: string):
     endpoints: labEndpoints(ports, secrets),
     dirs,
     postgresDataDir: postgresDataDir ?? join(dirs.data, 'postgres'),
+    activeReplicas: (service) => Object.values(state?.replicas ?? {})
+      .filter((record) => record.service === service && !record.held)
+      .map((record) => record.replica)
+      .sort((a, b) => a - b),
   };
 }
 

@@ -23,6 +23,7 @@ import { assertPortsFree, isPortFree } from './ports-free.js';
 import {
   isOurProcessAlive, signalProcess, stopProcess, tailOfFile,
 } from './process-supervisor.js';
+import { reloadNginx, refreshScrapeTargets } from './routing.js';
 import { choosePostgresDataDir } from './services/postgres.js';
 import { LOCAL_SERVICES, localService } from './services/index.js';
 import { startReplica } from './start-replica.js';
@@ -79,7 +80,8 @@ export class LocalRuntime implements LabRuntime {
   }
 
   private context(state: LabState): LocalContext {
-    return createLocalContext({ ...this.config, portBase: state.portBase }, state.postgresDataDir);
+    return createLocalContext(
+      { ...this.config, portBase: state.portBase }, state.postgresDataDir, state);
   }
 
   private replicaCount(service: LocalService, state: LabState): number {
@@ -117,12 +119,17 @@ export class LocalRuntime implements LabRuntime {
         port, owner: replicaId(service.service, replica, service.replicated),
       }))));
 
+    const nginxWasRunning = this.isRunning(state, localService('nginx'), 1);
     const startedNow: ReplicaRecord[] = [];
     try {
       for (const wave of startWaves(services)) {
         await Promise.all(wave.map((service) =>
           this.bringUp(service, plan, state, ctx, signal, startedNow)));
       }
+      if (nginxWasRunning && startedNow.some((r) => r.service === 'auth')) {
+        await reloadNginx(ctx, state);
+      }
+      refreshScrapeTargets(ctx, state);
     } catch (error) {
       if (signal.aborted) {
         await this.stopRecords(state, startedNow);
@@ -215,7 +222,10 @@ export class LocalRuntime implements LabRuntime {
     if (existsSync(this.config.labDir)) rmSync(this.config.labDir, { recursive: true, force: true });
   }
 
-  /** Changes a replicated service's replica count; returns the ids started and stopped. */
+  /**
+   * Changes a replicated service's replica count. New replicas pass readiness before Nginx
+   * routes to them; removed ones leave Nginx first, then drain and stop.
+   */
   async scale(serviceName: ScalableService, count: number, signal?: AbortSignal): Promise<ScaleResult> {
     const state = this.requireState();
     const ctx = this.context(state);
@@ -238,9 +248,16 @@ export class LocalRuntime implements LabRuntime {
       started.push(record.id);
     }));
 
+    // Taken out of routing and scraping first (held replicas are not active), then stopped.
     const surplus = current.filter((r) => r.replica > count);
+    surplus.forEach((record) => { record.held = 'stopped'; });
+    if (serviceName === 'auth' && (started.length > 0 || surplus.length > 0)) {
+      this.events.emit({ type: 'step', message: 'nginx: reloading the auth upstream list' });
+      await reloadNginx(ctx, state);
+    }
+    refreshScrapeTargets(ctx, state);
     await this.stopRecords(state, surplus);
-    return { started, stopped: surplus.map((r) => r.id) };
+    return { started: started.sort(), stopped: surplus.map((r) => r.id) };
   }
 
   requireState(): LabState {

@@ -7,7 +7,7 @@
  * from /proc, and nothing is signalled unless both match.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
 
 import { LabError } from '../../errors.js';
 
@@ -129,6 +129,22 @@ export function signalProcess(pid: number, startTicks: number, name: NodeJS.Sign
   if (!isOurProcessAlive(pid, startTicks) && name !== 'SIGCONT') return false;
   signal(pid, name);
   return true;
+}
+
+/** Direct children of a process (nginx's workers), from /proc. */
+export function childPids(parentPid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === parentPid) children.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
 }
 
 export function tailOfFile(path: string, lines = 20): string {

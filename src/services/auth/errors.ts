@@ -101,7 +101,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
 
-    log.error('internal_error', { route: req.path, method: req.method, error: describeError(error) });
+    log.error('internal_error', {
+      method: req.method,
+      path: req.path.slice(0, 200),
+      error: describeError(error),
+    });
     sendError(res, 500, 'internal', 'internal error');
   };
 }

@@ -73,6 +73,9 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger(config.replica);
   log.info('starting', { bcryptCost: config.bcryptCost, stallMs: config.stallMs });
+  if (config.stallMs > 0) {
+    log.warn('fault_injection', { route: '/auth/me', stallMs: config.stallMs });
+  }
 
   const metrics = createMetrics(config.replica);
   const state = createDependencyState(log);

@@ -31,6 +31,12 @@ const familyKey = (familyId: string): string => `${PREFIX}:rf:${familyId}`;
  * token exactly one sees it active. The other sees it rotated, which is what reuse looks
  * like, and revokes the family.
  * KEYS: old token, family marker, new token. ARGV: family id. Returns a status word.
+ *
+ * Limitation: if the reply is lost (command timeout on a paused Redis, a dropped
+ * connection) after the script ran, the client gets 503 while its token is already
+ * rotated; its retry then looks like reuse and ends the session. A short grace window in
+ * which the rotated token returns the same successor would lift this, at the cost of
+ * storing the successor.
  */
 const ROTATE_LUA = `
 local record = redis.call('HMGET', KEYS[1], 'family', 'user', 'state')

@@ -10,6 +10,7 @@ import { parseBody, loginBody, refreshBody, signupBody } from './bodies.js';
 import { checkDisplayName } from './display-name.js';
 import { normalizeEmail } from './email.js';
 import { HttpError } from './errors.js';
+import type { Logger } from './log.js';
 import { checkPassword, type PasswordHasher } from './passwords.js';
 import type { RefreshStore } from './refresh-store.js';
 import { bearerToken, type AccessTokens } from './tokens.js';
@@ -20,6 +21,7 @@ export interface AuthRouteDeps {
   refreshTokens: RefreshStore;
   passwords: PasswordHasher;
   accessTokens: AccessTokens;
+  log: Logger;
   /** Lab fault injection: delay before every GET /auth/me (see AuthConfig.stallMs). */
   stallMs: number;
 }
@@ -27,7 +29,11 @@ export interface AuthRouteDeps {
 const badCredentials = () =>
   new HttpError(401, 'invalid_credentials', 'the email or the password is wrong');
 const badRefreshToken = () =>
-  new HttpError(401, 'invalid_refresh_token', 'the refresh token is invalid, expired or revoked; log in again');
+  new HttpError(
+    401,
+    'invalid_refresh_token',
+    'the refresh token is invalid, expired or revoked; log in again',
+  );
 
 /**
  * POST bodies must be JSON. `req.is` answers false for a body of another type and null for
@@ -102,7 +108,10 @@ export function authRouter(deps: AuthRouteDeps): Router {
       throw badRefreshToken();
     }
 
+    // A reused token means two parties hold the family (or one client raced itself); the
+    // family is already revoked by now. Worth a line: it is what a stolen token looks like.
     const rotated = await refreshTokens.rotate(refreshToken, record.familyId);
+    if (rotated.kind === 'reused') deps.log.warn('refresh_token_reused', { userId: user.id });
     if (rotated.kind !== 'rotated') throw badRefreshToken();
     res.json(issueTokens(user.id, rotated.token));
   });

@@ -4,6 +4,11 @@
  * Verification pins the algorithm to HS256, so `none`, HS512 with our key and RS256 tokens
  * are all refused; it requires `exp`, checks issuer and audience, and allows
  * AUTH_LIMITS.clockSkewS of clock difference on `exp` and `nbf`.
+ *
+ * Limitation: access tokens are not revoked by logout or refresh-token reuse; one stays
+ * valid until its `exp` (AUTHLAB_ACCESS_TTL_S, 15 min by default). Carrying the family id
+ * in the token and checking the family in Redis on every request would lift this, at the
+ * cost of a Redis round trip on each `GET /auth/me`.
  */
 import jwt from 'jsonwebtoken';
 

@@ -5,12 +5,14 @@ import { connectService } from './connect.js';
 import { kafkaService } from './kafka.js';
 import { authService, profileService } from './lab-services.js';
 import { mongoService } from './mongo.js';
+import { nginxService } from './nginx.js';
+import { prometheusService } from './prometheus.js';
 import { postgresService } from './postgres.js';
 import { redisService } from './redis.js';
 
 export const LOCAL_SERVICES: readonly LocalService[] = [
   postgresService, redisService, kafkaService, mongoService, connectService, authService,
-  profileService,
+  profileService, nginxService, prometheusService,
 ];
 
 export function localService(name: ServiceName): LocalService {
