@@ -1,127 +1,179 @@
 /**
- * replication-lag: how long after a Postgres COMMIT the matching profile document is
- * visible in Mongo, end to end and split by pipeline stage.
+ * replication-lag: how long after a user's row is committed in Postgres its profile document
+ * is visible in Mongo, end to end and split by pipeline stage; optionally swept over write
+ * rates to find where the pipeline stops keeping up.
  *
- * Rows are written open-loop at the target rate (a slow pipeline shows up as lag, never
- * as a slower writer) straight into Postgres, so the CDC path is measured alone. A watcher
- * polls Mongo by `_id` for each committed row; rows not seen within the timeout are lost.
+ * Rows are written open-loop at the target rate (a slow pipeline shows up as lag, never as a
+ * slower writer), straight into Postgres (`--via sql`, the CDC path alone) or through the
+ * auth service's signup (`--via api`, the whole path). A watcher polls Mongo by `_id` for
+ * each committed row; rows not seen within the timeout are counted as lost.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import pg from 'pg';
 
+import { badInput } from '../src/errors.js';
 import type {
   ExperimentContext, ExperimentDefinition, ExperimentOutcome,
 } from '../src/experiments/experiment-definition.js';
 import { systemClock } from '../src/measure/clock.js';
 import { buildLagSample, LagSampleWriter, type LagSample } from '../src/measure/lag-sample.js';
 import { summariseLag } from '../src/measure/lag-summary.js';
+import { findKnee, lagTrend, stageP50s } from '../src/measure/lag-trend.js';
 import { LagWatcher } from '../src/measure/lag-watcher.js';
+import { apiWriter, sqlWriter, type UserWriter } from '../src/measure/lag-writers.js';
 import { runOpenLoop } from '../src/measure/open-loop-schedule.js';
 import { RUN_FILES } from '../src/report/run-folder.js';
 import { renderTerminal } from '../src/report/render-terminal.js';
 import { MONGO_DATABASE } from '../src/stack/endpoints.js';
+import { loadTuning, tuningNames } from '../src/stack/tuning.js';
+import { runtimeFor } from '../src/lab/running-lab.js';
 
-interface WrittenRow {
-  seq: number;
-  userId: string;
-  tScheduledMs: number;
-  tCommitMs: number;
+const MAX_RATE_HZ = 20_000;
+const MAX_STEPS = 12;
+
+/** "100,500,1000" -> a list of distinct rates, checked before anything runs. */
+export function parseRates(raw: string, flag: string): string {
+  if (raw.trim() === '') return '';
+  const rates = raw.split(',').map((part) => part.trim());
+  if (rates.length > MAX_STEPS) throw badInput(`${flag} takes at most ${MAX_STEPS} rates`);
+  for (const rate of rates) {
+    const value = Number(rate);
+    if (!/^\d+(\.\d+)?$/.test(rate) || !(value > 0) || value > MAX_RATE_HZ) {
+      throw badInput(`${flag}: "${rate}" is not a rate in (0, ${MAX_RATE_HZ}] rows/s`);
+    }
+  }
+  if (new Set(rates.map(Number)).size !== rates.length) throw badInput(`${flag} repeats a rate`);
+  return rates.join(',');
 }
 
-/** A placeholder hash no password can match: these rows exist to be replicated, not used. */
-const UNUSABLE_PASSWORD_HASH = '!lab-row';
+interface Step {
+  rateHz: number;
+  count: number;
+}
 
-async function writeRows(context: ExperimentContext, pool: pg.Pool, watcher: LagWatcher) {
-  const { params, signal, say } = context;
-  const count = params.count as number;
-  const rateHz = params.rate as number;
-  const runTag = randomBytes(4).toString('hex');
-  const rows: WrittenRow[] = [];
-  let writeErrors = 0;
-  let lastWriteError = '';
+function plannedSteps(params: ExperimentContext['params']): Step[] {
+  const rates = String(params.rates);
+  if (rates === '') return [{ rateHz: params.rate as number, count: params.count as number }];
+  return rates.split(',').map(Number).map((rateHz) => ({
+    rateHz, count: Math.max(1, Math.round(rateHz * (params.duration as number))),
+  }));
+}
 
-  say(`writing ${count} rows at ${rateHz}/s into Postgres (run tag ${runTag})`);
+function chooseWriter(context: ExperimentContext): { writer: UserWriter; target: string } {
+  const { lab, params } = context;
+  if (params.via === 'sql') {
+    return { writer: sqlWriter(lab.endpoints.postgresUrl, systemClock), target: 'postgres' };
+  }
+  const viaNginx = lab.replicas('nginx').length > 0;
+  if (!viaNginx && lab.replicas('auth').length === 0) {
+    throw badInput('--via api needs the auth service; start the lab with `authlab up`');
+  }
+  const url = viaNginx ? lab.endpoints.nginxUrl : lab.endpoints.authUrl(1);
+  return { writer: apiWriter(url, systemClock), target: viaNginx ? 'nginx' : 'auth-1' };
+}
+
+async function runStep(context: ExperimentContext, step: Step, writer: UserWriter,
+  watcher: LagWatcher) {
+  const rows: Array<{ seq: number; userId: string; tScheduledMs: number; tCommitMs: number }> = [];
+  const errors: string[] = [];
+  context.say(`step ${step.rateHz}/s: writing ${step.count} rows`);
   const schedule = await runOpenLoop({
-    count,
-    rateHz,
+    count: step.count,
+    rateHz: step.rateHz,
     clock: systemClock,
     // Bounded in time as well as count: the schedule's own length plus a minute.
-    maxDurationMs: (count / rateHz) * 1000 + 60_000,
-    signal,
-  }, async (seq, scheduledMs) => {
-    const email = `lag-${runTag}-${seq}@lab.invalid`;
+    maxDurationMs: (step.count / step.rateHz) * 1000 + 60_000,
+    signal: context.signal,
+  }, async (seq, tScheduledMs) => {
     try {
-      const result = await pool.query<{ id: string }>(
-        'INSERT INTO users (email, email_normalized, password_hash, display_name) ' +
-        'VALUES ($1, $1, $2, $3) RETURNING id',
-        [email, UNUSABLE_PASSWORD_HASH, `lag probe ${seq}`],
-      );
-      const tCommitMs = systemClock.nowMs();
-      const userId = (result.rows[0] as { id: string }).id;
+      const { userId, tCommitMs } = await writer.write(seq);
       watcher.watch(userId);
-      rows.push({ seq, userId, tScheduledMs: scheduledMs, tCommitMs });
+      rows.push({ seq, userId, tScheduledMs, tCommitMs });
     } catch (error) {
-      writeErrors += 1;
-      lastWriteError = (error as Error).message;
+      errors.push((error as Error).message);
     }
   });
-  return { rows, schedule, writeErrors, lastWriteError };
+
+  context.say(`step ${step.rateHz}/s: wrote ${rows.length} (${errors.length} failed); waiting ` +
+    `up to ${context.params.timeout} ms for ${watcher.pendingCount} documents`);
+  await watcher.drain(context.params.timeout as number);
+  const samples = rows.map((row): LagSample => {
+    const sighting = watcher.sightings.get(row.userId);
+    return buildLagSample({
+      rateHz: step.rateHz,
+      ...row,
+      tVisibleMs: sighting?.tVisibleMs ?? null,
+      sourceTsMs: sighting?.cdc.sourceTsMs ?? null,
+      dbzTsMs: sighting?.cdc.dbzTsMs ?? null,
+      kafkaTsMs: sighting?.cdc.kafkaTsMs ?? null,
+      consumedAtMs: sighting?.cdc.consumedAtMs ?? null,
+      writtenAtMs: sighting?.cdc.writtenAtMs ?? null,
+      replica: sighting?.cdc.replica ?? null,
+    });
+  });
+  const writes = {
+    offeredRateHz: step.rateHz,
+    achievedRateHz: schedule.achievedRateHz,
+    maxScheduleSlipMs: schedule.maxScheduleSlipMs,
+    failed: errors.length,
+    firstError: errors[0] ?? null,
+  };
+  return { samples, writes };
 }
 
 async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
-  const { lab, params, runDir, say } = context;
-  const pool = new pg.Pool({ connectionString: lab.endpoints.postgresUrl, max: 16 });
+  const { config, lab, params, runDir, say } = context;
+  const tuning = loadTuning(params.profile as string);
+  const runtime = runtimeFor(config);
+  if (await runtime.applyTuning?.(tuning.name)) say(`lab switched to tuning "${tuning.name}"`);
+
+  const { writer, target } = chooseWriter(context);
   const mongo = new MongoClient(lab.endpoints.mongoUrl);
   await mongo.connect();
   const watcher = new LagWatcher(mongo.db(MONGO_DATABASE).collection('profiles'), {
     pollIntervalMs: params['poll-interval'] as number,
     clock: systemClock,
   });
+  const samplesFile = await LagSampleWriter.open(join(runDir, RUN_FILES.samples));
 
   try {
     watcher.start();
-    const written = await writeRows(context, pool, watcher);
-    say(`wrote ${written.rows.length} rows (${written.writeErrors} failed); ` +
-      `waiting up to ${params.timeout} ms for ${watcher.pendingCount} documents`);
-    await watcher.drain(params.timeout as number);
+    const all: LagSample[] = [];
+    const steps = [];
+    for (const step of plannedSteps(params)) {
+      if (context.signal.aborted) break;
+      const { samples, writes } = await runStep(context, step, writer, watcher);
+      for (const sample of samples) await samplesFile.write(sample);
+      all.push(...samples);
+      const summary = summariseLag(samples, { watcherResolutionMs: 0 });
+      const trend = lagTrend(samples);
+      steps.push({ rateHz: step.rateHz, count: step.count, writes, trend,
+        bounded: summary.lost === 0 && !trend.growing, summary });
+    }
     await watcher.stop();
-
-    const samples = written.rows.map((row): LagSample => {
-      const sighting = watcher.sightings.get(row.userId);
-      return buildLagSample({
-        ...row,
-        tVisibleMs: sighting?.tVisibleMs ?? null,
-        sourceTsMs: sighting?.cdc.sourceTsMs ?? null,
-        dbzTsMs: sighting?.cdc.dbzTsMs ?? null,
-        kafkaTsMs: sighting?.cdc.kafkaTsMs ?? null,
-        consumedAtMs: sighting?.cdc.consumedAtMs ?? null,
-        writtenAtMs: sighting?.cdc.writtenAtMs ?? null,
-        replica: sighting?.cdc.replica ?? null,
-      });
-    });
-    const writer = await LagSampleWriter.open(join(runDir, RUN_FILES.samples));
-    for (const sample of samples) await writer.write(sample);
-    await writer.close();
 
     const watcherStats = watcher.stats();
-    const lag = summariseLag(samples, { watcherResolutionMs: watcherStats.cycleMs.p50 ?? 0 });
+    const resolutionMs = watcherStats.cycleMs.p50 ?? params['poll-interval'] as number;
+    for (const step of steps) step.summary.watcherResolutionMs = resolutionMs;
+    const overall = summariseLag(all, { watcherResolutionMs: resolutionMs });
+    const knee = findKnee(steps.map((step) => ({
+      rateHz: step.rateHz, bounded: step.bounded,
+      stageP50Ms: stageP50s(all.filter((s) => s.rateHz === step.rateHz)),
+    })));
     const summary = {
-      ...lag,
-      writes: {
-        offeredRateHz: params.rate,
-        achievedRateHz: written.schedule.achievedRateHz,
-        maxScheduleSlipMs: written.schedule.maxScheduleSlipMs,
-        failed: written.writeErrors,
-        lastError: written.lastWriteError || null,
-      },
+      ...overall,
+      via: params.via,
+      target,
+      tuning,
+      steps,
+      knee,
       watcher: watcherStats,
     };
-    return { summary, table: renderTerminal(lag) };
+    return { summary, table: renderTerminal(overall) };
   } finally {
     await watcher.stop();
-    await pool.end();
+    await samplesFile.close();
+    await writer.close();
     await mongo.close();
   }
 }
@@ -131,11 +183,19 @@ export const replicationLag: ExperimentDefinition = {
   summary: 'time from a Postgres commit to the profile document in Mongo, by stage',
   params: [
     { name: 'count', kind: 'int', default: 200, min: 1, max: 1_000_000, unit: 'rows',
-      help: 'rows to insert' },
-    { name: 'rate', kind: 'number', default: 50, min: 0, exclusiveMin: true, max: 20_000,
-      unit: 'rows/s', help: 'insert rate (open loop)' },
+      help: 'rows to insert (single-rate run)' },
+    { name: 'rate', kind: 'number', default: 50, min: 0, exclusiveMin: true, max: MAX_RATE_HZ,
+      unit: 'rows/s', help: 'insert rate, open loop (single-rate run)' },
+    { name: 'rates', kind: 'text', default: '', unit: 'r1,r2,...', check: parseRates,
+      help: 'sweep these rates instead, each for --duration seconds' },
+    { name: 'duration', kind: 'number', default: 10, min: 0, exclusiveMin: true, max: 600,
+      unit: 's', help: 'length of each sweep step' },
+    { name: 'via', kind: 'choice', default: 'sql', choices: ['sql', 'api'],
+      help: 'write rows straight into Postgres, or sign users up through the auth service' },
+    { name: 'profile', kind: 'choice', default: 'default', choices: tuningNames(),
+      help: 'tuning profile (stacks/tuning) the lab is switched to before measuring' },
     { name: 'timeout', kind: 'int', default: 30_000, min: 100, max: 3_600_000, unit: 'ms',
-      help: 'how long after the last insert a missing document may still arrive' },
+      help: 'how long after a step\'s last write a missing document may still arrive' },
     { name: 'poll-interval', kind: 'number', default: 2, min: 0.1, max: 1000, unit: 'ms',
       help: 'how often the watcher polls Mongo' },
   ],

@@ -107,8 +107,9 @@ function buildProgram(run: (action: () => Promise<number>) => Promise<void>): Co
     .argument('[run]', 'a run folder name or path')
     .addOption(new Option('--format <format>', 'output').choices(['table', 'json', 'markdown'])
       .default('table'))
+    .option('--compare <run>', 'set the run against another one (name, path or "latest")')
     .action((runName: string | undefined, options) => run(() =>
-      reportCommand(config(), runName, { format: options.format })));
+      reportCommand(config(), runName, { format: options.format, compare: options.compare })));
 
   program.command('down')
     .description('stop every process the lab started')

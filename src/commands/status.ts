@@ -11,12 +11,12 @@ function cell(value: number | null, unit = ''): string {
 
 export function statusTable(rows: ReplicaStatus[]): string {
   const table = new Table({
-    head: ['replica', 'service', 'state', 'port', 'pid', 'cpu', 'memory'],
+    head: ['replica', 'service', 'state', 'port', 'pid', 'cpu', 'memory', 'consumer lag'],
     style: { head: [], border: [] },
   });
   for (const row of rows) {
     table.push([row.id, row.service, row.state, row.port, row.pid, cell(row.cpuPercent, '%'),
-      cell(row.rssMiB, ' MiB')]);
+      cell(row.rssMiB, ' MiB'), row.service === 'profile' ? cell(row.consumerLag) : '']);
   }
   return table.toString();
 }

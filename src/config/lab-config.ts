@@ -30,10 +30,16 @@ export interface LabConfig {
   readonly connectHeapMb: number;
   readonly readyTimeoutMs: number;
   readonly stopTimeoutMs: number;
+  /**
+   * Docker runtime: image overrides, name -> image reference (e.g. postgres: postgres:17.2).
+   * From the config file's `images:` mapping, then the YAML file AUTHLAB_IMAGES names.
+   */
+  readonly images: Readonly<Record<string, string>>;
 }
 
 /** Values a command's flags may set; undefined means "not given". */
-export type ConfigFlags = Partial<Record<keyof LabConfig, string | number | undefined>>;
+export type ConfigFlags =
+  Partial<Record<Exclude<keyof LabConfig, 'images'>, string | number | undefined>>;
 
 const ENVIRONMENT: Record<string, keyof LabConfig> = {
   AUTHLAB_CACHE: 'cacheDir',
@@ -86,8 +92,39 @@ function runtimeSetting(raw: unknown): RuntimeName {
 const KNOWN_KEYS = new Set<string>([
   'cacheDir', 'labDir', 'resultsDir', 'portBase', 'runtime', 'authReplicas', 'profileReplicas',
   'bcryptCost', 'topicPartitions', 'kafkaHeapMb', 'connectHeapMb', 'readyTimeoutMs',
-  'stopTimeoutMs',
+  'stopTimeoutMs', 'images',
 ]);
+
+/** A mapping of names to image references; which names exist is the docker runtime's call. */
+function imageMap(raw: unknown, where: string): Record<string, string> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw badInput(`${where} must be a mapping of service: image, e.g. "postgres: postgres:17"`);
+  }
+  const images: Record<string, string> = {};
+  for (const [name, image] of Object.entries(raw)) {
+    if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image.trim())) {
+      throw badInput(`${where}: the image for "${name}" must be one image reference, ` +
+        `got ${JSON.stringify(image)}`);
+    }
+    images[name] = image.trim();
+  }
+  return images;
+}
+
+/** AUTHLAB_IMAGES names a YAML file holding the same mapping as the config's `images:`. */
+function imagesFromEnvironment(cwd: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  if (!env.AUTHLAB_IMAGES) return {};
+  const path = resolve(cwd, env.AUTHLAB_IMAGES);
+  if (!existsSync(path)) throw badInput(`AUTHLAB_IMAGES: file ${path} does not exist`);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw badInput(`AUTHLAB_IMAGES: ${path} is not valid YAML: ${(error as Error).message}`);
+  }
+  return imageMap(parsed, `AUTHLAB_IMAGES (${path})`);
+}
 
 export interface LoadConfigOptions {
   cwd?: string;
@@ -133,5 +170,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LabConfig {
       value('readyTimeoutMs', DEFAULTS.readyTimeoutMs), 'ready timeout', 1000, 3_600_000),
     stopTimeoutMs: integerSetting(
       value('stopTimeoutMs', DEFAULTS.stopTimeoutMs), 'stop timeout', 100, 600_000),
+    images: Object.freeze({
+      ...imageMap(file.images, 'config file: images'),
+      ...imagesFromEnvironment(cwd, env),
+    }),
   });
 }

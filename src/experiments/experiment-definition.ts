@@ -7,13 +7,18 @@ import type { RunningLab } from '../lab/running-lab.js';
 
 export interface ParamSpec {
   name: string;
-  kind: 'int' | 'number' | 'choice';
+  kind: 'int' | 'number' | 'choice' | 'text';
   default: number | string;
   min?: number;
   max?: number;
   /** True when min itself is refused (a rate must be > 0). */
   exclusiveMin?: boolean;
   choices?: readonly string[];
+  /**
+   * For 'text': throws BAD_INPUT (naming the flag) for a value the experiment refuses, so a
+   * bad list or URL is caught before the run folder exists. Returns the value to keep.
+   */
+  check?: (raw: string, flag: string) => string;
   unit?: string;
   help: string;
 }

@@ -22,6 +22,7 @@ function parseValue(spec: ParamSpec, raw: string): number | string {
         throw badInput(`${flagName(spec.name)} must be one of ${spec.choices?.join(', ')}, got "${raw}"`);
       }
       return raw;
+    case 'text': return spec.check ? spec.check(raw, flagName(spec.name)) : raw;
   }
 }
 
@@ -51,6 +52,7 @@ export function parseParams(experiment: string, specs: readonly ParamSpec[], arg
 
 export function describeParams(specs: readonly ParamSpec[]): string {
   return specs.map((s) => {
+    if (s.kind === 'text') return `  --${s.name} <${s.unit ?? 'text'}>  ${s.help} (default ${s.default})`;
     const range = s.kind === 'choice' ? s.choices?.join('|') :
       `${s.exclusiveMin ? '>' : ''}${s.min ?? ''}..${s.max ?? ''}`;
     return `  --${s.name} <${s.unit ?? s.kind}>  ${s.help} (default ${s.default}; ${range})`;

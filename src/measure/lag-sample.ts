@@ -6,14 +6,16 @@
  * when COMMIT returned to the writer; sourceTsMs the Postgres commit time Debezium reports
  * (source.ts_ms); dbzTsMs when Debezium processed the change (envelope ts_ms); kafkaTsMs
  * the Kafka record timestamp; consumedAtMs and writtenAtMs when the profile replica got the
- * event and when its Mongo write returned; tVisibleMs when the watcher first saw the doc.
+ * event and when it issued the Mongo write (the document carries it, so it cannot hold the
+ * moment the write returned); tVisibleMs when the watcher first saw the doc.
  *
  * lagMs = tVisibleMs - tCommitMs, split into stages that add up to it exactly:
  *   capture  tCommitMs    -> dbzTsMs       commit returned -> Debezium processed
  *   publish  dbzTsMs      -> kafkaTsMs     Debezium -> appended to Kafka
  *   deliver  kafkaTsMs    -> consumedAtMs  Kafka -> consumed by a profile replica
- *   write    consumedAtMs -> writtenAtMs   consumed -> Mongo write returned
- *   observe  writtenAtMs  -> tVisibleMs    written -> seen by the watcher
+ *   write    consumedAtMs -> writtenAtMs   consumed -> Mongo write issued
+ *   observe  writtenAtMs  -> tVisibleMs    write issued -> seen by the watcher (includes
+ *                                          the write itself and up to one watcher cycle)
  * The split starts at tCommitMs, not sourceTsMs, so it sums to lagMs; commitReturnMs =
  * tCommitMs - sourceTsMs is kept as an informational column. Stages mix clocks of whole-ms
  * resolution (Postgres, the JVM) with sub-ms ones, and Debezium can read a commit before the
@@ -25,6 +27,8 @@ import { CsvFileWriter, readCsvRecords, type CsvRecord, type CsvValue } from './
 export type SampleStatus = 'seen' | 'lost';
 
 export interface LagSample {
+  /** The offered write rate of the step this row belongs to (a sweep has several). */
+  rateHz: number;
   seq: number;
   userId: string;
   tScheduledMs: number;
@@ -61,8 +65,8 @@ export const STAGES = [
   { name: 'capture', from: 'tCommitMs', to: 'dbzTsMs', label: 'commit → Debezium' },
   { name: 'publish', from: 'dbzTsMs', to: 'kafkaTsMs', label: 'Debezium → Kafka' },
   { name: 'deliver', from: 'kafkaTsMs', to: 'consumedAtMs', label: 'Kafka → consumer' },
-  { name: 'write', from: 'consumedAtMs', to: 'writtenAtMs', label: 'consumer → Mongo write' },
-  { name: 'observe', from: 'writtenAtMs', to: 'tVisibleMs', label: 'write → watcher saw it' },
+  { name: 'write', from: 'consumedAtMs', to: 'writtenAtMs', label: 'consumer → write issued' },
+  { name: 'observe', from: 'writtenAtMs', to: 'tVisibleMs', label: 'write issued → seen' },
 ] as const satisfies readonly { name: string; from: TimeField; to: TimeField; label: string }[];
 
 export type StageName = (typeof STAGES)[number]['name'];
@@ -79,7 +83,7 @@ export function stageDurationsMs(sample: LagSample): Record<StageName, number | 
 }
 
 const BASE_COLUMNS = [
-  'seq', 'userId', 'tScheduledMs', 'tCommitMs', 'tVisibleMs', 'lagMs', 'sourceTsMs',
+  'rateHz', 'seq', 'userId', 'tScheduledMs', 'tCommitMs', 'tVisibleMs', 'lagMs', 'sourceTsMs',
   'dbzTsMs', 'kafkaTsMs', 'consumedAtMs', 'writtenAtMs', 'replica', 'status',
 ] as const satisfies readonly (keyof LagSample)[];
 
@@ -171,6 +175,7 @@ function sampleFromRecord(reader: RecordReader): LagSample {
   if (userId === '') reader.fail('userId', 'is empty but required');
 
   const sample: LagSample = {
+    rateHz: reader.number('rateHz'),
     seq,
     userId,
     tScheduledMs: reader.number('tScheduledMs'),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { badInput } from '../errors.js';
 import { readLagSamples, type LagSample } from '../measure/lag-sample.js';
 import type { LagSummary } from '../measure/lag-summary.js';
+import type { ReplicationLagSummary } from './lag-run-summary.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
 import {
@@ -16,11 +17,11 @@ import {
 export interface LagRun {
   runName: string;
   run: RunInfo;
-  summary: LagSummary;
+  summary: ReplicationLagSummary;
   samples: LagSample[];
 }
 
-function isLagSummary(value: unknown): value is LagSummary {
+export function isLagSummary(value: unknown): value is LagSummary {
   const v = value as Partial<LagSummary> | null;
   return typeof v === 'object' && v !== null && typeof v.count === 'number' &&
     typeof v.lagMs === 'object' && typeof v.stages === 'object' &&

@@ -1,12 +1,17 @@
 /**
- * A lag summary as plain text tables for stdout, after a run or from `authlab report`.
- * No colours: the output is meant to be pasted and diffed as well as read.
+ * A replication-lag summary as plain text for stdout, after a run or from `authlab report`:
+ * the tuning profile and write path, the knee sentence, then the tables. No colours: the
+ * output is meant to be pasted and diffed as well as read.
  */
 import Table from 'cli-table3';
-import type { LagSummary } from '../measure/lag-summary.js';
-import { summaryTables, type TextTable } from './summary-tables.js';
+import {
+  kneeSentence, tuningText, viaText, type ReplicationLagSummary,
+} from './lag-run-summary.js';
+import { lagReportTables } from './lag-step-tables.js';
+import type { RunInfo } from './run-folder.js';
+import type { TextTable } from './summary-tables.js';
 
-function renderTable(table: TextTable): string {
+export function renderTextTable(table: TextTable): string {
   const cli = new Table({
     head: table.head,
     style: { head: [], border: [] },
@@ -19,6 +24,20 @@ function renderTable(table: TextTable): string {
   return lines.join('\n');
 }
 
-export function renderTerminal(summary: LagSummary): string {
-  return `${summaryTables(summary).map(renderTable).join('\n\n')}\n`;
+/** "tuning ...; writes via ..." and the knee sentence, for whichever of them the run has. */
+export function headlineLines(summary: ReplicationLagSummary): string[] {
+  const tuning = tuningText(summary);
+  const via = viaText(summary);
+  const sentence = kneeSentence(summary);
+  return [
+    ...(tuning ? [`tuning profile ${tuning}`] : []),
+    ...(via ? [`writes via ${via}`] : []),
+    ...(sentence ? [sentence] : []),
+  ];
+}
+
+export function renderTerminal(summary: ReplicationLagSummary, run?: RunInfo): string {
+  const headline = headlineLines(summary);
+  const tables = lagReportTables(summary, run).map(renderTextTable);
+  return `${[...(headline.length ? [headline.join('\n')] : []), ...tables].join('\n\n')}\n`;
 }

@@ -13,6 +13,11 @@ export interface TextTable {
   /** Columns whose cells are numbers, to align right. */
   numericColumns: number[];
   note?: string;
+  /**
+   * Per cell, the JSON path in summary.json of the figure it prints (e.g. "lagMs.p99"), or
+   * null; the HTML report tags cells with it so a test can check every number against the file.
+   */
+  figures?: (string | null)[][];
 }
 
 /** Milliseconds at a fixed 2 decimals (10 µs): finer than any lag the watcher can resolve. */
@@ -24,6 +29,8 @@ export function formatBytes(bytes: number): string {
   const gib = bytes / 2 ** 30;
   return gib >= 1 ? `${gib.toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 }
+
+const COUNT_KEYS = ['count', 'seen', 'lost', 'duplicates', 'watcherResolutionMs'] as const;
 
 export function countsTable(summary: LagSummary): TextTable {
   return {
@@ -38,6 +45,7 @@ export function countsTable(summary: LagSummary): TextTable {
     ]],
     numericColumns: [0, 1, 2, 3, 4],
     note: 'Lost: never seen within the timeout. Duplicates: extra rows for one userId.',
+    figures: [[...COUNT_KEYS]],
   };
 }
 
@@ -54,8 +62,11 @@ export function lagTable(summary: LagSummary): TextTable {
     numericColumns: LAG_COLUMNS.map((_, i) => i),
     note: `Over ${summary.lagMs.count} seen rows; no figure is finer than the watcher's ` +
       `${formatMs(summary.watcherResolutionMs)} ms poll.`,
+    figures: [LAG_COLUMNS.map(([, key]) => `lagMs.${key}`)],
   };
 }
+
+const STAGE_KEYS = ['count', 'mean', 'p50', 'p95', 'p99', 'max', 'clampedNegative'] as const;
 
 export function stagesTable(summary: LagSummary): TextTable {
   const rows = STAGES.map(({ name }) => {
@@ -72,6 +83,8 @@ export function stagesTable(summary: LagSummary): TextTable {
     numericColumns: [2, 3, 4, 5, 6, 7, 8],
     note: 'Stage means add up to the mean lag; percentiles do not add up. "< 0" counts ' +
       'durations below zero (clocks of whole-ms resolution), shown as 0 in percentiles.',
+    figures: STAGES.map(({ name }) =>
+      [null, null, ...STAGE_KEYS.map((key) => `stages.${name}.${key}`)]),
   };
 }
 

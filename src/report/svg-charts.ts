@@ -4,8 +4,14 @@
  * script, so a report opens offline in any browser and the SVG can be checked as text.
  */
 import {
-  escapeXml, formatTick, linearScale, niceDomain, niceTicks, px, type Domain,
+  escapeXml, formatLogTick, formatTick, linearScale, logDomain, logScale, logTicks, niceDomain,
+  niceTicks, px, type Domain,
 } from './svg-scale.js';
+import {
+  MARGIN, PALETTE, flowLegend, legendBox, legendWidthPx, openSvg, text, type LegendItem,
+} from './svg-parts.js';
+
+export { PALETTE };
 
 export type Point = readonly [number, number];
 
@@ -13,6 +19,14 @@ export interface Series {
   name: string;
   points: readonly Point[];
   color?: string;
+  /** Legend text; "name (number of points)" when absent. */
+  legend?: string;
+  dashed?: boolean;
+}
+
+export interface Tick {
+  value: number;
+  label: string;
 }
 
 export interface Marker {
@@ -31,6 +45,17 @@ export interface XYChartOptions {
   height?: number;
   /** Dashed vertical lines with a label, e.g. percentiles on a CDF. */
   markers?: readonly Marker[];
+  /** A log x axis needs positive values; smaller ones are drawn at its low end. */
+  xScale?: 'linear' | 'log';
+  /** Fixed x ticks instead of computed ones, e.g. one per step of an evenly spaced axis. */
+  xTicks?: readonly Tick[];
+  /** Dots on a line chart's points, so a series of one point still shows. */
+  showPoints?: boolean;
+  /**
+   * Where the legend goes: 'inside' the plot's top right corner, to the 'right' of the plot,
+   * or 'below' it in rows (clear of the data and of the plot's width, for many series).
+   */
+  legendPlacement?: 'inside' | 'right' | 'below';
 }
 
 export interface Bar {
@@ -47,32 +72,17 @@ export interface BarChartOptions {
   width?: number;
 }
 
-export const PALETTE = ['#2f6db5', '#d9731a', '#3a9a4a', '#b83b3b', '#7a52a8', '#8a6d3b'];
-const FONT = 'font-family="system-ui, sans-serif" fill="#333"';
-const MARGIN = { top: 34, right: 20, bottom: 46, left: 62 };
-
 interface Plot {
   x: (value: number) => number;
   y: (value: number) => number;
   xDomain: Domain;
   yDomain: Domain;
+  xTicks: readonly Tick[];
+  yTicks: readonly Tick[];
   left: number;
   right: number;
   top: number;
   bottom: number;
-}
-
-function openSvg(width: number, height: number, title: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
-    `viewBox="0 0 ${width} ${height}" role="img"><title>${escapeXml(title)}</title>` +
-    `<rect width="${width}" height="${height}" fill="#fff"/>` +
-    `<text x="${MARGIN.left}" y="20" ${FONT} font-size="13" font-weight="600">` +
-    `${escapeXml(title)}</text>`;
-}
-
-function text(x: number, y: number, content: string, extra = ''): string {
-  return `<text x="${px(x)}" y="${px(y)}" ${FONT} font-size="11" ${extra}>` +
-    `${escapeXml(content)}</text>`;
 }
 
 function extent(series: readonly Series[], axis: 0 | 1): Domain {
@@ -87,34 +97,43 @@ function extent(series: readonly Series[], axis: 0 | 1): Domain {
   return min <= max ? [min, max] : [0, 1];
 }
 
-function makePlot(options: XYChartOptions, width: number, height: number): Plot {
-  const xDomain = options.xDomain ?? niceDomain(...extent(options.series, 0));
+const ticksOf = (values: number[], label: (v: number) => string): Tick[] =>
+  values.map((value) => ({ value, label: label(value) }));
+
+function makePlot(
+  options: XYChartOptions, width: number, height: number, legendHeight: number,
+): Plot {
+  const log = options.xScale === 'log';
+  const xDomain = options.xDomain ??
+    (log ? logDomain(...extent(options.series, 0)) : niceDomain(...extent(options.series, 0)));
   const yDomain = options.yDomain ?? niceDomain(...extent(options.series, 1));
   const left = MARGIN.left;
-  const right = width - MARGIN.right;
+  const right = width - MARGIN.right - (options.legendPlacement === 'right'
+    ? legendWidthPx(legendItems(options.series)) + 8 : 0);
   const top = MARGIN.top;
-  const bottom = height - MARGIN.bottom;
+  const bottom = height - MARGIN.bottom - legendHeight;
+  const xTicks = options.xTicks ?? (log ? ticksOf(logTicks(xDomain), formatLogTick)
+    : ticksOf(niceTicks(xDomain), (v) => formatTick(v, xDomain)));
   return {
-    x: linearScale(xDomain, [left, right]),
+    x: (log ? logScale : linearScale)(xDomain, [left, right]),
     y: linearScale(yDomain, [bottom, top]),
-    xDomain, yDomain, left, right, top, bottom,
+    xDomain, yDomain, left, right, top, bottom, xTicks,
+    yTicks: ticksOf(niceTicks(yDomain), (v) => formatTick(v, yDomain)),
   };
 }
 
 /** Grid, axes, tick labels and axis titles of an x/y plot. */
 export function renderAxes(plot: Plot, xLabel: string, yLabel: string): string {
   const parts: string[] = ['<g class="axes">'];
-  for (const tick of niceTicks(plot.xDomain)) {
-    const x = px(plot.x(tick));
+  for (const tick of plot.xTicks) {
+    const x = px(plot.x(tick.value));
     parts.push(`<line x1="${x}" y1="${plot.top}" x2="${x}" y2="${plot.bottom}" stroke="#eee"/>`);
-    parts.push(text(plot.x(tick), plot.bottom + 15, formatTick(tick, plot.xDomain),
-      'text-anchor="middle"'));
+    parts.push(text(plot.x(tick.value), plot.bottom + 15, tick.label, 'text-anchor="middle"'));
   }
-  for (const tick of niceTicks(plot.yDomain)) {
-    const y = px(plot.y(tick));
+  for (const tick of plot.yTicks) {
+    const y = px(plot.y(tick.value));
     parts.push(`<line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" stroke="#eee"/>`);
-    parts.push(text(plot.left - 6, plot.y(tick) + 4, formatTick(tick, plot.yDomain),
-      'text-anchor="end"'));
+    parts.push(text(plot.left - 6, plot.y(tick.value) + 4, tick.label, 'text-anchor="end"'));
   }
   parts.push(`<path d="M${plot.left} ${plot.top}V${plot.bottom}H${plot.right}" ` +
     'fill="none" stroke="#555"/>');
@@ -125,18 +144,28 @@ export function renderAxes(plot: Plot, xLabel: string, yLabel: string): string {
   return parts.join('');
 }
 
-function renderLegend(series: readonly Series[], plot: Plot): string {
-  if (series.length < 2) return '';
-  const parts = ['<g class="legend">', `<rect x="${plot.right - 116}" y="${plot.top + 2}" ` +
-    `width="112" height="${series.length * 16 + 6}" fill="#fff" fill-opacity="0.85"/>`];
-  series.forEach((s, i) => {
-    const y = plot.top + 6 + i * 16;
-    const color = s.color ?? PALETTE[i % PALETTE.length];
-    parts.push(`<rect x="${plot.right - 110}" y="${y}" width="10" height="10" fill="${color}"/>`);
-    parts.push(text(plot.right - 95, y + 9, `${s.name} (${s.points.length})`));
-  });
-  parts.push('</g>');
-  return parts.join('');
+function legendItems(series: readonly Series[]): LegendItem[] {
+  return series.map((s, i) => ({
+    text: s.legend ?? `${s.name} (${s.points.length})`,
+    color: s.color ?? PALETTE[i % PALETTE.length] as string,
+    dashed: s.dashed,
+  }));
+}
+
+const LEGEND_GAP_PX = 8;
+
+/** The legend as placed, and the height it adds under the plot (for 'below'). */
+function placeLegend(options: XYChartOptions, width: number) {
+  const items = legendItems(options.series);
+  if (items.length < 2) return { height: 0, draw: (_plot: Plot) => '' };
+  if (options.legendPlacement === 'below') {
+    const flow = (top: number) => flowLegend(items, MARGIN.left, width - MARGIN.right, top);
+    return { height: flow(0).height + LEGEND_GAP_PX,
+      draw: (plot: Plot) => flow(plot.bottom + MARGIN.bottom - 4).svg };
+  }
+  const outside = options.legendPlacement === 'right';
+  return { height: 0, draw: (plot: Plot) => legendBox(items,
+    outside ? plot.right + 8 : plot.right - legendWidthPx(items) - 4, plot.top + 2) };
 }
 
 function renderMarkers(markers: readonly Marker[], plot: Plot): string {
@@ -158,16 +187,20 @@ function noData(plot: Plot, series: readonly Series[]): string {
 
 function chart(options: XYChartOptions, draw: (plot: Plot) => string): string {
   const width = options.width ?? 640;
-  const height = options.height ?? 320;
-  const plot = makePlot(options, width, height);
+  const legend = placeLegend(options, width);
+  const height = (options.height ?? 320) + legend.height;
+  const plot = makePlot(options, width, height, legend.height);
   return openSvg(width, height, options.title) +
     renderAxes(plot, options.xLabel, options.yLabel) +
     draw(plot) +
     renderMarkers(options.markers ?? [], plot) +
-    renderLegend(options.series, plot) +
+    legend.draw(plot) +
     noData(plot, options.series) +
     '</svg>';
 }
+
+const dots = (points: readonly Point[], plot: Plot) =>
+  points.map(([x, y]) => `M${px(plot.x(x))} ${px(plot.y(y))}h0`).join('');
 
 /** Series drawn as polylines through their points, in the order given. */
 export function lineChart(options: XYChartOptions): string {
@@ -177,7 +210,10 @@ export function lineChart(options: XYChartOptions): string {
       .map(([x, y], j) => `${j === 0 ? 'M' : 'L'}${px(plot.x(x))} ${px(plot.y(y))}`)
       .join('');
     const color = s.color ?? PALETTE[i % PALETTE.length];
-    return `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.5"/>`;
+    const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
+    const line = `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.5"${dash}/>`;
+    return line + (options.showPoints ? `<path d="${dots(s.points, plot)}" stroke="${color}" ` +
+      'stroke-width="6" stroke-linecap="round"/>' : '');
   }).join(''));
 }
 
@@ -189,7 +225,7 @@ export function scatterChart(options: XYChartOptions & { dotSizePx?: number }): 
   const size = options.dotSizePx ?? 3;
   return chart(options, (plot) => options.series.map((s, i) => {
     if (s.points.length === 0) return '';
-    const d = s.points.map(([x, y]) => `M${px(plot.x(x))} ${px(plot.y(y))}h0`).join('');
+    const d = dots(s.points, plot);
     const color = s.color ?? PALETTE[i % PALETTE.length];
     return `<path d="${d}" stroke="${color}" stroke-width="${size}" stroke-linecap="round" ` +
       'stroke-opacity="0.7"/>';
@@ -210,7 +246,7 @@ export function barChart(options: BarChartOptions): string {
   const plot: Plot = {
     x: linearScale(xDomain, [labelWidthPx, width - MARGIN.right - 50]),
     y: (v) => v,
-    xDomain, yDomain: [0, 1],
+    xDomain, yDomain: [0, 1], xTicks: [], yTicks: [],
     left: labelWidthPx, right: width - MARGIN.right - 50,
     top, bottom: height - MARGIN.bottom,
   };

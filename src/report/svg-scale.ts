@@ -76,3 +76,39 @@ export function formatTick(value: number, domain: Domain, maxCount = 6): string 
   const step = niceStep(domain[1] - domain[0], maxCount);
   return value.toFixed(decimalsFor(step));
 }
+
+/**
+ * Maps a positive domain onto a range on a log10 scale. Values at or below the domain's low
+ * end land on it, so a zero or negative lag still draws (at the edge) instead of vanishing.
+ */
+export function logScale(domain: Domain, range: Domain): (value: number) => number {
+  const toLog = linearScale([Math.log10(domain[0]), Math.log10(domain[1])], range);
+  return (value) => toLog(Math.log10(Math.max(value, domain[0])));
+}
+
+/** Whole decades around [min, max]; min is floored at `floor` so a zero value stays drawable. */
+export function logDomain(min: number, max: number, floor = 0.1): Domain {
+  const lo = 10 ** Math.floor(Math.log10(Math.max(min, floor)));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(max, floor)));
+  return [lo, hi > lo ? hi : lo * 10];
+}
+
+/** Ticks at 1, 2 and 5 × 10^k over up to three decades, at powers of ten beyond that. */
+export function logTicks(domain: Domain): number[] {
+  const [lo, hi] = domain;
+  const decades = Math.round(Math.log10(hi / lo));
+  const mantissas = decades <= 3 ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k += 1) {
+    for (const m of mantissas) {
+      const value = Number((m * 10 ** k).toPrecision(1));
+      if (value >= lo * (1 - 1e-9) && value <= hi * (1 + 1e-9)) ticks.push(value);
+    }
+  }
+  return ticks;
+}
+
+/** A log-axis tick label: plain digits, no float noise ("0.2", "50", "2000"). */
+export function formatLogTick(value: number): string {
+  return value >= 1 ? String(Math.round(value)) : String(Number(value.toPrecision(1)));
+}

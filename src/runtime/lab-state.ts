@@ -1,6 +1,7 @@
 /**
  * The lab's state file: which runtime runs it, on which ports, and every replica it started
- * (pid and process start time, so a recycled pid is never mistaken for ours).
+ * (pid and process start time, so a recycled pid is never mistaken for ours; for the docker
+ * runtime, the container id).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,9 @@ import type { RuntimeName } from '../config/lab-config.js';
 
 export type ServiceName =
   | 'postgres' | 'redis' | 'kafka' | 'connect' | 'mongo' | 'auth' | 'profile' | 'nginx'
-  | 'prometheus';
+  | 'prometheus'
+  // Only the docker runtime runs Grafana.
+  | 'grafana';
 
 export interface ReplicaRecord {
   /** "postgres", "auth-2": the name users see and type. */
@@ -18,11 +21,20 @@ export interface ReplicaRecord {
   service: ServiceName;
   replica: number;
   port: number;
+  /**
+   * The replica's main process as the host sees it. Under the docker runtime it is the
+   * container's main process when the engine runs on this host, and 0 when it is not known:
+   * code outside a runtime must not signal it.
+   */
   pid: number;
-  /** Kernel start time of the process (clock ticks since boot), from /proc/PID/stat. */
+  /** Kernel start time of the process (clock ticks since boot), from /proc/PID/stat; 0 under
+   * the docker runtime, which identifies a replica by its container id instead. */
   pidStartTicks: number;
   startedAt: string;
+  /** Where its output goes: a file (local runtime) or the `docker logs` command to read it. */
   logFile: string;
+  /** The docker runtime's container; absent under the local runtime. */
+  containerId?: string;
   /** Set when a user stopped or paused this replica on purpose (fault experiments). */
   held?: 'stopped' | 'paused';
 }
@@ -33,9 +45,14 @@ export interface LabState {
   portBase: number;
   labDir: string;
   createdAt: string;
-  /** Where Postgres keeps its data (may lie outside labDir when running as root). */
+  /**
+   * Where Postgres keeps its data: a folder (local runtime; may lie outside labDir when running
+   * as root) or, under the docker runtime, the name of the docker volume.
+   */
   postgresDataDir: string;
   replicas: Record<string, ReplicaRecord>;
+  /** The tuning profile (stacks/tuning) the lab runs with; absent means "default". */
+  tuning?: string;
 }
 
 export function statePath(labDir: string): string {

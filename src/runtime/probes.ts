@@ -58,6 +58,18 @@ export function httpTextFresh(url: string): Promise<string> {
   });
 }
 
+/** A 2xx answer, whatever the body (Prometheus and nginx answer plain text). */
+export async function httpAnswers(url: string): Promise<void> {
+  const response = await request(url, {
+    headersTimeout: ATTEMPT_TIMEOUT_MS,
+    bodyTimeout: ATTEMPT_TIMEOUT_MS,
+  });
+  const text = await response.body.text();
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    throw new Error(`GET ${url} answered ${response.statusCode}: ${text.slice(0, 200)}`);
+  }
+}
+
 export async function postgresAnswers(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: ATTEMPT_TIMEOUT_MS });
   try {

@@ -11,6 +11,8 @@ export interface ReplicaStatus {
   /** CPU use over a short window, percent of one core. */
   cpuPercent: number | null;
   rssMiB: number | null;
+  /** Profile replicas: events on its partitions not yet committed; null where not known. */
+  consumerLag: number | null;
   startedAt: string;
   logFile: string;
 }

@@ -36,6 +36,11 @@ export interface LabRuntime {
   logs(replicaId: string, lines: number): Promise<string>;
   /** Fault injection on one replica: stop (clean), kill (SIGKILL), pause, resume, start. */
   act(replicaId: string, action: ReplicaAction): Promise<void>;
+  /**
+   * Switches the running lab to a tuning profile (stacks/tuning): re-registers the
+   * connector and restarts the profile replicas when anything changes. Returns whether it did.
+   */
+  applyTuning?(name: string): Promise<boolean>;
   /** The lab's state, or a NO_LAB error when nothing runs. */
   requireState(): LabState;
 }

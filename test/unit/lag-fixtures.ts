@@ -37,6 +37,7 @@ export function makeSamples(options: FixtureOptions): LagSample[] {
     const tVisibleMs = lost ? null : writtenAtMs + random() * 10;
 
     samples.push(buildLagSample({
+      rateHz,
       seq,
       userId: `user-${seq}`,
       tScheduledMs,

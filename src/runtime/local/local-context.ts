@@ -9,6 +9,7 @@ import type { LabConfig } from '../../config/lab-config.js';
 import { labEndpoints, type LabEndpoints } from '../../stack/endpoints.js';
 import { portLayout, type PortLayout } from '../../stack/ports.js';
 import { loadOrCreateSecrets, type LabSecrets } from '../../stack/secrets.js';
+import { loadTuning, type TuningProfile } from '../../stack/tuning.js';
 import type { LaunchSpec } from './process-supervisor.js';
 import type { LabState, ServiceName } from '../lab-state.js';
 
@@ -27,6 +28,8 @@ export interface LocalContext {
   dirs: LabDirs;
   /** Chosen at first start and then read from the lab state. */
   postgresDataDir: string;
+  /** The tuning profile the lab runs with. */
+  tuning: TuningProfile;
   /** Replica numbers of a service the lab currently runs (not stopped or paused on purpose). */
   activeReplicas(service: ServiceName): number[];
 }
@@ -55,6 +58,7 @@ export function createLocalContext(
     endpoints: labEndpoints(ports, secrets),
     dirs,
     postgresDataDir: postgresDataDir ?? join(dirs.data, 'postgres'),
+    tuning: loadTuning(state?.tuning),
     activeReplicas: (service) => Object.values(state?.replicas ?? {})
       .filter((record) => record.service === service && !record.held)
       .map((record) => record.replica)

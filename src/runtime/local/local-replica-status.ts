@@ -8,7 +8,7 @@ import type { LabState, ReplicaRecord } from '../lab-state.js';
 import type { ReplicaCondition, ReplicaStatus } from '../replica-status.js';
 import type { LocalContext } from './local-context.js';
 import { isOurProcessAlive } from './process-supervisor.js';
-import { localService } from './services/index.js';
+import { LOCAL_SERVICES, localService } from './services/index.js';
 
 const CPU_WINDOW_MS = 300;
 const TICKS_PER_SECOND = 100;
@@ -48,7 +48,9 @@ async function condition(ctx: LocalContext, record: ReplicaRecord): Promise<Repl
 }
 
 export async function replicaStatuses(ctx: LocalContext, state: LabState) {
-  const records = Object.values(state.replicas);
+  const order = LOCAL_SERVICES.map((service) => service.service);
+  const records = Object.values(state.replicas).sort((a, b) =>
+    order.indexOf(a.service) - order.indexOf(b.service) || a.replica - b.replica);
   const before = new Map(records.map((r) => [r.id, cpuTicks(r.pid)]));
   const startedMs = Date.now();
   const conditions = await Promise.all(records.map((r) => condition(ctx, r)));
@@ -71,6 +73,7 @@ export async function replicaStatuses(ctx: LocalContext, state: LabState) {
       pid: record.pid,
       cpuPercent,
       rssMiB: alive ? rssMiB(record.pid) : null,
+      consumerLag: null,
       startedAt: record.startedAt,
       logFile: record.logFile,
     };

@@ -14,6 +14,12 @@ import type { ReplicaStatus } from '../replica-status.js';
 import type {
   DownResult, LabRuntime, ReplicaAction, ScalableService, ScaleResult, UpOptions,
 } from '../runtime.js';
+import { consumerGroupLag } from '../../lab/consumer-lag.js';
+import { CONNECTOR_NAME, PROFILE_GROUP, USERS_TOPIC } from '../../stack/endpoints.js';
+import { DEFAULT_TUNING, loadTuning } from '../../stack/tuning.js';
+import { connectorRunning } from '../probes.js';
+import { waitUntil } from '../wait-until.js';
+import { registerConnector } from './services/connect.js';
 import { replicaStatuses } from './local-replica-status.js';
 import {
   readLabState, replicaId, writeLabState, type LabState, type ReplicaRecord, type ServiceName,
@@ -271,7 +277,21 @@ export class LocalRuntime implements LabRuntime {
 
   async status(): Promise<ReplicaStatus[]> {
     const state = this.requireState();
-    return replicaStatuses(this.context(state), state);
+    const ctx = this.context(state);
+    const rows = await replicaStatuses(ctx, state);
+    if (!rows.some((row) => row.service === 'profile')) return rows;
+
+    try {
+      const lag = await consumerGroupLag(ctx.endpoints.kafkaBrokers, PROFILE_GROUP, USERS_TOPIC);
+      for (const row of rows.filter((r) => r.service === 'profile')) {
+        // Each profile replica names its Kafka client authlab-<replica id>.
+        const member = lag.members.find((m) => m.clientId === `authlab-${row.id}`);
+        row.consumerLag = member ? member.lagEvents : null;
+      }
+    } catch {
+      // Kafka down: lag is unknown, which the table shows as "-".
+    }
+    return rows;
   }
 
   async logs(id: string, lines: number): Promise<string> {
@@ -329,5 +349,29 @@ export class LocalRuntime implements LabRuntime {
       }
     }
     writeLabState(state);
+  }
+
+  async applyTuning(name: string): Promise<boolean> {
+    const state = this.requireState();
+    if ((state.tuning ?? DEFAULT_TUNING) === name) return false;
+    loadTuning(name);
+    state.tuning = name;
+    writeLabState(state);
+
+    const ctx = this.context(state);
+    this.events.emit({ type: 'step', message: `tuning: switching the lab to "${name}"` });
+    if (this.isRunning(state, localService('connect'), 1)) {
+      await registerConnector(ctx);
+      await waitUntil(() => connectorRunning(ctx.endpoints.connectUrl, CONNECTOR_NAME), {
+        what: `Debezium connector ${CONNECTOR_NAME} after retuning`,
+        timeoutMs: this.config.readyTimeoutMs,
+        intervalMs: 250,
+      });
+    }
+    for (const replica of ctx.activeReplicas('profile')) {
+      await this.act(`profile-${replica}`, 'stop');
+      await this.act(`profile-${replica}`, 'start');
+    }
+    return true;
   }
 }

@@ -15,25 +15,43 @@ import { jarsDir } from '../installed-tools.js';
 import type { LocalContext, LocalService } from '../local-context.js';
 import { javaLaunch, writeLog4jConfig } from './jvm.js';
 
-export function connectorConfig(ctx: LocalContext): Record<string, string> {
+/** `pg`: where Connect reaches Postgres (the docker runtime passes its lab-network name). */
+export function connectorConfig(
+  ctx: LocalContext, pg = { host: '127.0.0.1', port: ctx.ports.postgres },
+): Record<string, string> {
   const text = renderTemplate('users-connector.json', {
-    pgHost: '127.0.0.1',
-    pgPort: ctx.ports.postgres,
+    pgHost: pg.host,
+    pgPort: pg.port,
     pgUser: PG_USER,
     pgPassword: ctx.secrets.pgPassword,
     pgDatabase: PG_DATABASE,
     partitions: ctx.config.topicPartitions,
   });
-  return JSON.parse(text) as Record<string, string>;
+  return { ...(JSON.parse(text) as Record<string, string>), ...ctx.tuning.connector };
 }
 
-/** PUT on the config is create-or-update, so registering twice changes nothing. */
-async function registerConnector(ctx: LocalContext): Promise<void> {
+/**
+ * PUT on the config is create-or-update. It is skipped when the running config already is
+ * the wanted one, because a PUT restarts the connector's task. Returns whether it changed.
+ */
+export async function registerConnector(
+  ctx: LocalContext, config = connectorConfig(ctx),
+): Promise<boolean> {
   const url = `${ctx.endpoints.connectUrl}/connectors/${CONNECTOR_NAME}/config`;
+  const current = await request(url);
+  if (current.statusCode === 200) {
+    const running = (await current.body.json()) as Record<string, string>;
+    delete running.name;
+    const same = (a: Record<string, string>) => JSON.stringify(Object.entries(a).sort());
+    if (same(running) === same(config)) return false;
+  } else {
+    await current.body.dump();
+  }
+
   const response = await request(url, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(connectorConfig(ctx)),
+    body: JSON.stringify(config),
   });
   const body = await response.body.text();
   if (response.statusCode !== 200 && response.statusCode !== 201) {
@@ -41,6 +59,7 @@ async function registerConnector(ctx: LocalContext): Promise<void> {
       `Kafka Connect refused the ${CONNECTOR_NAME} connector (HTTP ${response.statusCode})`,
       { details: body.slice(0, 2000) });
   }
+  return true;
 }
 
 function workerPropertiesPath(ctx: LocalContext): string {

@@ -2,7 +2,7 @@
 import { serviceEntry } from '../../../paths.js';
 import { MONGO_DATABASE, PROFILE_GROUP, USERS_TOPIC } from '../../../stack/endpoints.js';
 import { httpOk } from '../../probes.js';
-import { baseEnvironment, type LocalService } from '../local-context.js';
+import { baseEnvironment, type LocalContext, type LocalService } from '../local-context.js';
 
 export const authService: LocalService = {
   service: 'auth',
@@ -30,6 +30,14 @@ export const authService: LocalService = {
   },
 };
 
+function consumerTuning(ctx: LocalContext): Record<string, string> {
+  const { maxWaitMs, minBytes } = ctx.tuning.profileConsumer;
+  return {
+    ...(maxWaitMs === undefined ? {} : { AUTHLAB_CONSUMER_MAX_WAIT_MS: String(maxWaitMs) }),
+    ...(minBytes === undefined ? {} : { AUTHLAB_CONSUMER_MIN_BYTES: String(minBytes) }),
+  };
+}
+
 export const profileService: LocalService = {
   service: 'profile',
   replicated: true,
@@ -48,6 +56,7 @@ export const profileService: LocalService = {
       AUTHLAB_KAFKA_GROUP: PROFILE_GROUP,
       AUTHLAB_MONGO_URL: ctx.endpoints.mongoUrl,
       AUTHLAB_MONGO_DB: MONGO_DATABASE,
+      ...consumerTuning(ctx),
     }),
   }),
 
