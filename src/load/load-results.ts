@@ -65,6 +65,8 @@ export interface LoadSummary extends RunSettings {
   overall: OpSummary;
   operations: Partial<Record<OperationName, OpSummary>>;
   schedule: {
+    /** Requests that left while the window was open, per second: what the generator sent. */
+    sentRateHz: number;
     sent: number;
     unsent: number;
     unsettled: number;
@@ -188,6 +190,7 @@ export function mergeReports(settings: RunSettings, reports: readonly WorkerRepo
     overall: summarise(allCounts, allLatency, settings.durationS),
     operations,
     schedule: {
+      sentRateHz: reports.reduce((total, r) => total + r.sentInWindow, 0) / settings.durationS,
       sent: sumOf('sent'),
       unsent: sumOf('unsent'),
       unsettled: sumOf('unsettled'),

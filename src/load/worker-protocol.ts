@@ -39,6 +39,8 @@ export interface WorkerReport {
   schedule: ScheduleResult;
   /** Open model: how late each measured request left after its due time. */
   sendLag: EncodedHistogram;
+  /** Requests that left while the measurement window was open (by actual send time). */
+  sentInWindow: number;
   operations: Partial<Record<OperationName, EncodedOp>>;
 }
 

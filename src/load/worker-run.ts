@@ -53,11 +53,13 @@ export async function runWorkerPlan(
     origins: plan.origins, connections: plan.connections, timeoutMs: plan.timeoutMs,
   });
 
+  let sentInWindow = 0;
   const send: SendRequest = (_index, dueMs, done) => {
     const op = pickOperation();
     const prepared = workload.prepare(op);
     const sentMs = clock.nowMs();
     if (plan.model === 'open' && dueMs >= window.startMs) sendLag.recordMs(sentMs - dueMs);
+    if (sentMs >= window.startMs && sentMs < window.endMs) sentInWindow += 1;
     if ('failure' in prepared) {
       recorder.record(op, dueMs, sentMs, prepared.failure);
       done();
@@ -101,6 +103,7 @@ export async function runWorkerPlan(
     workerIndex: plan.workerIndex,
     schedule,
     sendLag: sendLag.encode(),
+    sentInWindow,
     operations: recorder.encode(),
   };
 }

@@ -15,6 +15,7 @@ export interface WrittenUser {
 }
 
 export interface UserWriter {
+  /** Creates one user; each call makes a new one (a sweep restarts seq at every step). */
   write(seq: number): Promise<WrittenUser>;
   close(): Promise<void>;
 }
@@ -25,9 +26,11 @@ const UNUSABLE_PASSWORD_HASH = '!lab-row';
 export function sqlWriter(postgresUrl: string, clock: Clock, connections = 16): UserWriter {
   const pool = new pg.Pool({ connectionString: postgresUrl, max: connections });
   const tag = randomBytes(4).toString('hex');
+  let made = 0;
   return {
     async write(seq) {
-      const email = `lag-${tag}-${seq}@lab.invalid`;
+      made += 1;
+      const email = `lag-${tag}-${made}@lab.invalid`;
       const result = await pool.query<{ id: string }>(
         'INSERT INTO users (email, email_normalized, password_hash, display_name) ' +
         'VALUES ($1, $1, $2, $3) RETURNING id',
@@ -42,15 +45,17 @@ export function sqlWriter(postgresUrl: string, clock: Clock, connections = 16): 
 export function apiWriter(baseUrl: string, clock: Clock, connections = 32): UserWriter {
   const pool = new HttpPool(baseUrl, { connections });
   const tag = randomBytes(4).toString('hex');
+  let made = 0;
   return {
     async write(seq) {
+      made += 1;
       const response = await pool.request({
         path: '/auth/signup',
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          email: `lag-${tag}-${seq}@lab.invalid`,
-          password: `lab password ${tag} ${seq}`,
+          email: `lag-${tag}-${made}@lab.invalid`,
+          password: `lab password ${tag} ${made}`,
           displayName: `lag probe ${seq}`,
         }),
       });

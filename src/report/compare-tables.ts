@@ -111,8 +111,12 @@ export function runsTable(a: LagRun, b: LagRun): TextTable {
     head: ['', 'run', 'tuning', 'via', 'rates (rows/s)', 'bounded up to', 'first unbounded'],
     rows: [describe('A', a), describe('B', b)],
     numericColumns: [5, 6],
-    figures: [[null, null, null, null, null, 'a.knee.kneeRateHz', 'a.knee.firstUnboundedRateHz'],
-      [null, null, null, null, null, 'b.knee.kneeRateHz', 'b.knee.firstUnboundedRateHz']],
+    figures: ([['a', a], ['b', b]] as const).map(([key, run]) => {
+      // "none" is a word, not a printed null: that cell names no figure.
+      const knee = run.summary.knee;
+      return [null, null, null, null, null, knee ? `${key}.knee.kneeRateHz` : null,
+        knee && knee.firstUnboundedRateHz !== null ? `${key}.knee.firstUnboundedRateHz` : null];
+    }),
   };
 }
 

@@ -19,6 +19,8 @@ import {
 } from './run-folder.js';
 import type { TextTable } from './summary-tables.js';
 
+export { renderLoadMarkdown } from './load-pages.js';
+
 export const LOAD_EXPERIMENTS: readonly string[] = ['load', 'scale-auth'];
 
 export function isLoadExperiment(experiment: string): boolean {

@@ -78,6 +78,7 @@ export function scheduleTable(summary: LoadSummary): TextTable {
   const s = summary.schedule;
   const lag = s.sendLagMs;
   const rows = [
+    ['sent per second in the window', rate(s.sentRateHz)],
     ['requests sent (warm-up included)', String(s.sent)],
     ['unsent / unsettled at the hard stop', `${s.unsent} / ${s.unsettled}`],
     ['most in flight in one worker', String(s.maxInFlightPerWorker)],

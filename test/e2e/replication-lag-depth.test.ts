@@ -84,8 +84,9 @@ describe('replication lag in depth', { timeout: 900_000 }, () => {
     const run = execa(process.execPath, [bin, 'experiment', 'replication-lag', '--count', '200',
       '--rate', '50', '--timeout', '3000'], { env: lab.env, reject: false, stdin: 'ignore' });
 
-    // Stop the only profile replica about a second into the four-second write schedule.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Stop the only profile replica three seconds into the four-second write schedule: with
+    // the default tuning, the first rows take about 1.5 s to reach Mongo.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     const stop = await lab.run(['replica', 'stop', 'profile-1']);
     assert.equal(stop.exitCode, 0, stop.stderr);
     const result = await run;

@@ -27,13 +27,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A port base whose whole span is free right now, picked at random to spread parallel runs. */
+/**
+ * A port base whose whole span is free right now, picked at random to spread parallel runs.
+ * Bases stay below Linux's ephemeral range (32768 up): there, the kernel hands the lab's own
+ * ports to outgoing client connections, and a later bind fails.
+ */
 export async function freePortBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 300) * 100;
+    const base = 10_000 + Math.floor(Math.random() * 220) * 100;
     const probes = await Promise.all(
       [0, 1, 2, 3, 4, 5, 6, 7, 20, 21, 22, 60, 61, 62].map((offset) => isPortFree(base + offset)));
-    if (probes.every(Boolean) && base + PORT_SPAN < 65_000) return base;
+    if (probes.every(Boolean) && base + PORT_SPAN < 32_768) return base;
   }
   throw new Error('no free port base found for a test lab');
 }

@@ -3,12 +3,17 @@
  * ones can be made to fall behind) and the summary built from them step by step the way
  * experiments/replication-lag.ts builds summary.json.
  */
-import { buildLagSample, type LagSample } from '../../src/measure/lag-sample.js';
+import { join } from 'node:path';
+
+import { buildLagSample, writeLagSamples, type LagSample } from '../../src/measure/lag-sample.js';
 import { summariseMs } from '../../src/measure/histogram.js';
 import { summariseLag } from '../../src/measure/lag-summary.js';
 import { findKnee, lagTrend, stageP50s } from '../../src/measure/lag-trend.js';
+import type { LagRun } from '../../src/report/lag-report.js';
 import type { LagStep, ReplicationLagSummary } from '../../src/report/lag-run-summary.js';
-import { hostInfo, type RunInfo } from '../../src/report/run-folder.js';
+import {
+  createRunFolder, hostInfo, writeRunInfo, writeSummaryJson, type RunFolder, type RunInfo,
+} from '../../src/report/run-folder.js';
 import type { TuningProfile } from '../../src/stack/tuning.js';
 import { makeSamples, seededRandom } from './lag-fixtures.js';
 
@@ -116,4 +121,25 @@ export function sweepRunInfo(rates: readonly number[], profile = 'default'): Run
     startedAt: '2025-06-01T10:20:30.000Z',
     endedAt: '2025-06-01T10:21:00.000Z',
   };
+}
+
+/** A whole sweep run in memory: what loadLagRun gives back for a folder. */
+export function sweepRun(
+  runName: string, options: SweepOptions, tuning = DEFAULT_TUNING,
+): LagRun {
+  const samples = makeSweepSamples(options);
+  return { runName, run: sweepRunInfo(options.rates, tuning.name), samples,
+    summary: sweepSummary(samples, options.rates, tuning) };
+}
+
+/** Writes a sweep run folder (run.json, samples.csv, summary.json) as the experiment does. */
+export async function writeSweepRun(
+  resultsDir: string, at: Date, options: SweepOptions, tuning = DEFAULT_TUNING,
+): Promise<RunFolder> {
+  const folder = await createRunFolder(resultsDir, 'replication-lag', at);
+  const { run, samples, summary } = sweepRun(folder.name, options, tuning);
+  await writeRunInfo(folder.path, run);
+  await writeLagSamples(join(folder.path, 'samples.csv'), samples);
+  await writeSummaryJson(folder.path, summary);
+  return folder;
 }

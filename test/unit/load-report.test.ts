@@ -42,6 +42,7 @@ function fakeResult(): LoadResult {
     schedule: { sent: 150, unsent: 0, unsettled: 0, inFlightWaits: 0, maxInFlight: 3,
       stopReason: 'end' },
     sendLag: new LoadHistogram().encode(),
+    sentInWindow: 0,
     operations: recorder.encode(),
   }]);
 }

@@ -29,6 +29,7 @@ function report(workerIndex: number, events: Event[]): WorkerReport {
     schedule: { sent: events.length, unsent: 0, unsettled: 0, inFlightWaits: 0, maxInFlight: 1,
       stopReason: 'end' },
     sendLag: new LoadHistogram().encode(),
+    sentInWindow: 0,
     operations: recorder.encode(),
   };
 }

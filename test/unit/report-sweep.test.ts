@@ -42,7 +42,7 @@ async function withRunFolder(body: (folder: RunFolder) => Promise<void>): Promis
   }
 }
 
-test('a sweep\'s per-rate figures in summary.json are recomputed from the samples CSV', async () => {
+test('a sweep\'s per-rate figures in summary.json are recomputed from its samples', async () => {
   await withRunFolder(async (folder) => {
     const recorded = JSON.parse(await readFile(join(folder.path, 'summary.json'), 'utf8'));
     const csv = await readLagSamples(join(folder.path, 'samples.csv'));
@@ -142,12 +142,13 @@ test('the knee sentence covers no knee, a knee, and no bounded rate at all', () 
   assert.equal(withKnee({ kneeRateHz: 400, firstUnboundedRateHz: null,
     firstGrowingStage: null }),
   'No knee within the rates tried (50, 200, 400 rows/s): lag stays bounded at every rate.');
-  assert.match(withKnee({ kneeRateHz: 50, firstUnboundedRateHz: 200,
-    firstGrowingStage: 'capture' }) ?? '',
-  /^Lag stays bounded up to 50 rows\/s; beyond it the capture stage \(commit → Debezium\) grows first\.$/);
+  assert.equal(withKnee({ kneeRateHz: 50, firstUnboundedRateHz: 200,
+    firstGrowingStage: 'capture' }),
+  'Lag stays bounded up to 50 rows/s; beyond it the capture stage (commit → Debezium) ' +
+    'grows first.');
   assert.match(withKnee({ kneeRateHz: null, firstUnboundedRateHz: 50,
-    firstGrowingStage: 'write' }) ?? '',
-  /^Lag is not bounded even at the lowest rate tried, 50 rows\/s; the write stage .* is the largest stage there\.$/);
+    firstGrowingStage: 'write' }) ?? '', new RegExp('^Lag is not bounded even at the lowest ' +
+    'rate tried, 50 rows/s; the write stage .* is the largest stage there\\.$'));
   assert.match(kneeSentence(summary) ?? '',
     /At 400 rows\/s, the median lag grew from [\d.]+ ms to [\d.]+ ms within the step\.$/);
   assert.equal(kneeSentence(summariseLag(samples, { watcherResolutionMs: 1 })), null);

@@ -25,7 +25,8 @@ import {
   readLabState, replicaId, writeLabState, type LabState, type ReplicaRecord, type ServiceName,
 } from '../lab-state.js';
 import { createLocalContext, type LocalContext, type LocalService } from './local-context.js';
-import { assertPortsFree, isPortFree } from './ports-free.js';
+import { PORT_SPAN } from '../../stack/ports.js';
+import { assertPortsFree, ephemeralOverlap, isPortFree } from './ports-free.js';
 import {
   isOurProcessAlive, signalProcess, stopProcess, tailOfFile,
 } from './process-supervisor.js';
@@ -106,6 +107,8 @@ export class LocalRuntime implements LabRuntime {
     }
     state.portBase = this.config.portBase;
     writeLabState(state);
+    const overlap = ephemeralOverlap(state.portBase, state.portBase + PORT_SPAN);
+    if (overlap) this.events.emit({ type: 'step', message: `warning: ${overlap}` });
 
     const ctx = this.context(state);
     const wanted = withDependencies(options.only ?? LOCAL_SERVICES.map((s) => s.service));
