@@ -23,6 +23,7 @@ import { LagWatcher } from '../src/measure/lag-watcher.js';
 import { apiWriter, sqlWriter, type UserWriter } from '../src/measure/lag-writers.js';
 import { runOpenLoop } from '../src/measure/open-loop-schedule.js';
 import { RUN_FILES } from '../src/report/run-folder.js';
+import type { ReplicationLagSummary } from '../src/report/lag-run-summary.js';
 import { renderTerminal } from '../src/report/render-terminal.js';
 import { MONGO_DATABASE } from '../src/stack/endpoints.js';
 import { loadTuning, tuningNames } from '../src/stack/tuning.js';
@@ -169,7 +170,7 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
       knee,
       watcher: watcherStats,
     };
-    return { summary, table: renderTerminal(overall) };
+    return { summary, table: renderTerminal(summary as ReplicationLagSummary) };
   } finally {
     await watcher.stop();
     await samplesFile.close();

@@ -175,7 +175,7 @@ function sampleFromRecord(reader: RecordReader): LagSample {
   if (userId === '') reader.fail('userId', 'is empty but required');
 
   const sample: LagSample = {
-    rateHz: reader.number('rateHz'),
+    rateHz: reader.optionalNumber('rateHz') ?? 0,
     seq,
     userId,
     tScheduledMs: reader.number('tScheduledMs'),
@@ -206,7 +206,8 @@ export async function readLagSamples(path: string): Promise<LagSample[]> {
   for await (const record of readCsvRecords(path)) {
     if (!index) {
       index = new Map(record.fields.map((name, i) => [name.trim(), i]));
-      const missing = BASE_COLUMNS.filter((column) => !index?.has(column));
+      // rateHz came with rate sweeps; a file without it is a single-rate run (rate in run.json).
+      const missing = BASE_COLUMNS.filter((column) => column !== 'rateHz' && !index?.has(column));
       if (missing.length > 0) {
         throw new LabError('BAD_INPUT', `${path} lacks columns ${missing.join(', ')}; ` +
           'is it a lag samples file written by authlab?');

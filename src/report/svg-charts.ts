@@ -1,11 +1,12 @@
 /**
- * Chart primitives that return self-contained SVG strings: a frame with axes, ticks, grid
- * and titles, and line, scatter and horizontal bar charts drawn in it. No library and no
- * script, so a report opens offline in any browser and the SVG can be checked as text.
+ * Chart primitives that return self-contained SVG strings: a frame with axes (linear, log, or
+ * fixed ticks), grid and titles, and line, scatter and horizontal bar charts drawn in it. No
+ * library and no script, so a report opens offline in any browser and the SVG can be checked
+ * as text. The frame, text and legends are in svg-parts.ts.
  */
 import {
-  escapeXml, formatLogTick, formatTick, linearScale, logDomain, logScale, logTicks, niceDomain,
-  niceTicks, px, type Domain,
+  formatLogTick, formatTick, linearScale, logDomain, logScale, logTicks, niceDomain, niceTicks,
+  px, type Domain,
 } from './svg-scale.js';
 import {
   MARGIN, PALETTE, flowLegend, legendBox, legendWidthPx, openSvg, text, type LegendItem,

@@ -4,13 +4,12 @@ import { after, before, describe, it } from 'node:test';
 
 import { MongoClient, type Collection } from 'mongodb';
 
-import {
-  ProfileWriter,
-  isFerretDb,
-  type ProfileDocument,
-  type ProfileWrite,
-} from '../../src/services/profile/apply-change.js';
+import { ProfileWriter, isFerretDb } from '../../src/services/profile/apply-change.js';
 import type { ChangeOp } from '../../src/services/profile/event-parse.js';
+import type {
+  ProfileDocument,
+  ProfileWrite,
+} from '../../src/services/profile/profile-document.js';
 import { startFerretDb, type RunningFerretDb } from '../support/ferretdb.js';
 
 let ferret: RunningFerretDb;
@@ -209,6 +208,27 @@ for (const casInFilter of [false, true]) {
 
       assert.deepEqual(outcomes, [...fresh.map(() => 'applied'), 'applied', 'stale']);
       assert.equal((await profiles.findOne({ _id: known }))?.cdc.lsn, 200);
+    });
+
+    it('a large round of replays, updates and unseen users is right', async () => {
+      const known = Array.from({ length: 40 }, () => randomUUID());
+      await writer.applyRound(known.map((id) => write(id, 'c', 100)));
+      const unseen = Array.from({ length: 5 }, () => randomUUID());
+
+      const round = [
+        ...known.slice(0, 20).map((id) => write(id, 'c', 100)),
+        ...known.slice(20).map((id) => write(id, 'u', 200)),
+        ...unseen.map((id) => write(id, 'u', 200)),
+      ];
+      const outcomes = (await writer.applyRound(round)).map((r) => r.outcome);
+
+      const expected = [...Array(20).fill('stale'), ...Array(25).fill('applied')];
+      assert.deepEqual(outcomes, expected);
+      const lsns = await profiles
+        .find({ _id: { $in: [...known, ...unseen] } })
+        .map((doc) => doc.cdc.lsn)
+        .toArray();
+      assert.equal(lsns.filter((lsn) => lsn === 200).length, 25);
     });
 
     it('concurrent appliers on one id never move it backwards', async () => {

@@ -13,7 +13,7 @@ import { LabError } from '../../errors.js';
 import { consumerGroupLag } from '../../lab/consumer-lag.js';
 import { PROFILE_GROUP, USERS_TOPIC } from '../../stack/endpoints.js';
 import {
-  readLabState, writeLabState, type LabState, type ReplicaRecord, type ServiceName,
+  readLabState, replicaId, writeLabState, type LabState, type ReplicaRecord, type ServiceName,
 } from '../lab-state.js';
 import type { LabEvents } from '../lifecycle-events.js';
 import { createLocalContext, type LocalContext } from '../local/local-context.js';
@@ -133,21 +133,24 @@ export class DockerRuntime implements LabRuntime {
     const planned = (name: ServiceName) => plan.find((p) => p.service.service === name)?.replicas
       ?? this.recorded(state, name);
 
-    const sctx = await this.specContext(state, services,
-      { auth: planned('auth'), profile: planned('profile') });
-    const labels = labLabels(this.labId, this.config.labDir);
-    await ensureNetwork(this.docker, networkName(this.labId), labels);
-    for (const { service } of plan) {
-      for (const volume of service.spec(sctx, 1).volumes) {
-        await ensureVolume(this.docker, volumeName(this.labId, volume.purpose), labels);
-      }
-    }
-
     const toStart: Array<{ service: DockerService; replica: number }> = [];
     for (const { service, replicas } of plan) {
       for (const replica of replicas) {
-        const id = service.spec(sctx, replica).id;
+        const id = replicaId(service.service, replica, service.replicated);
         if (!(await this.isRunning(state, id))) toStart.push({ service, replica });
+      }
+    }
+
+    // Images matter only for what starts: an `up` with everything running pulls or builds
+    // nothing.
+    const starting = services.filter((s) => toStart.some((t) => t.service === s));
+    const sctx = await this.specContext(state, starting,
+      { auth: planned('auth'), profile: planned('profile') });
+    const labels = labLabels(this.labId, this.config.labDir);
+    await ensureNetwork(this.docker, networkName(this.labId), labels);
+    for (const service of starting) {
+      for (const volume of service.spec(sctx, 1).volumes) {
+        await ensureVolume(this.docker, volumeName(this.labId, volume.purpose), labels);
       }
     }
     await assertPortsFree(toStart.flatMap(({ service, replica }) => {

@@ -13,56 +13,30 @@
  * filter other than a bare {_id} by reading the whole collection into Go (7 writes/s at 2,000
  * documents), its update is a read then a write anyway (not atomic), and a duplicate key from
  * the upsert cannot tell "a newer document exists" from "an older one was inserted under me".
+ *
+ * Limitation: on FerretDB v1 nothing is atomic but an insert, so two processes writing one
+ * user at the same moment can leave the older change on top. The consumer never does (one
+ * partition, one owner); a replica that keeps writing after losing its partition (paused past
+ * the session timeout) could. MongoDB proper gets a real compare-and-set (casInFilter).
  */
 import type { Collection, Db, Filter } from 'mongodb';
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 
 import { LabError } from '../../errors.js';
 import type { ProfileChange } from './event-parse.js';
-
-export interface KafkaPlace {
-  partition: number;
-  offset: number;
-  kafkaTsMs: number;
-}
-
-export interface ProfileWrite {
-  change: ProfileChange;
-  kafka: KafkaPlace;
-  /** Wall-clock epoch ms (fractional) when the consumer took the record. */
-  consumedAtMs: number;
-}
+import {
+  isNewer,
+  profileDocument,
+  storedVersion,
+  type ProfileDocument,
+  type ProfileWrite,
+  type StoredVersion,
+} from './profile-document.js';
 
 export type ApplyResult =
   | { outcome: 'applied'; writtenAtMs: number }
   | { outcome: 'stale' }
   | { outcome: 'refused'; reason: string };
-
-export interface CdcStamp {
-  lsn: number;
-  txId: number | null;
-  op: string;
-  sourceTsMs: number;
-  sourceTsUs: number;
-  dbzTsMs: number | null;
-  dbzTsUs: number | null;
-  kafkaTsMs: number;
-  consumedAtMs: number;
-  writtenAtMs: number;
-  replica: string;
-  partition: number;
-  offset: number;
-}
-
-export interface ProfileDocument {
-  _id: string;
-  email: string | null;
-  displayName: string | null;
-  createdAt: Date | null;
-  updatedAt: Date | null;
-  deleted: boolean;
-  cdc: CdcStamp;
-}
 
 export interface WriterOptions {
   replica: string;
@@ -80,21 +54,25 @@ export interface WriterOptions {
   onWrite?: (seconds: number) => void;
 }
 
-export interface StoredVersion {
-  lsn: number;
-  tsUs: number;
-}
+/** What is known of a user's document before the first compare: read it, absent, or this. */
+type KnownVersion = 'unread' | 'absent' | StoredVersion | null;
 
 /** Server errors that retrying cannot fix: the document itself is refused. */
 const PERMANENT_CODES = new Set([2, 9, 14, 52, 121, 10334, 17280]);
 const DUPLICATE_KEY = 11000;
 /** Compare-and-set attempts on one document before the round is retried from the top. */
 const MAX_CAS_ATTEMPTS = 5;
+/**
+ * From this many documents to compare, one {_id: {$in}} read beats one read per document.
+ * FerretDB v1 answers $in by decoding the whole collection in Go, and a single _id by a
+ * SQLite scan; at 5,600 documents $in cost about as much as 30 single reads.
+ */
+const BATCH_READ_MIN = 32;
 
 export class ProfileWriter {
   private readonly collection: Collection<ProfileDocument>;
   private readonly options: WriterOptions;
-  /** Tail of the read-compare-replace chain of each user being written in this process. */
+  /** Tail of the queue of work on each user being written by this process. */
   private readonly busy = new Map<string, Promise<unknown>>();
 
   constructor(collection: Collection<ProfileDocument>, options: WriterOptions) {
@@ -104,27 +82,43 @@ export class ProfileWriter {
 
   /**
    * Applies changes of distinct users. Throws (retriable) when Mongo fails; applying the
-   * same round again is safe, already written changes then come back stale.
+   * same round again is safe, already written changes then come back stale. Work on the
+   * same users from other calls waits for the whole round, and the round for it.
    */
-  async applyRound(writes: readonly ProfileWrite[]): Promise<ApplyResult[]> {
+  applyRound(writes: readonly ProfileWrite[]): Promise<ApplyResult[]> {
+    const ids = writes.map((w) => w.change.userId);
+    if (new Set(ids).size !== ids.length) {
+      const error = new LabError('INTERNAL', 'a round must hold at most one change per user');
+      return Promise.reject(error);
+    }
+    return this.serialized(ids, () => this.applyRoundNow(writes));
+  }
+
+  /** One change by read-compare-replace. */
+  apply(write: ProfileWrite): Promise<ApplyResult> {
+    return this.serialized([write.change.userId], () => this.compareAndReplace(write, 'unread'));
+  }
+
+  private async applyRoundNow(writes: readonly ProfileWrite[]): Promise<ApplyResult[]> {
     const results: ApplyResult[] = new Array(writes.length);
     const inserts = writes.flatMap((w, i) => (isCreate(w.change) ? [i] : []));
     const others = writes.flatMap((w, i) => (isCreate(w.change) ? [] : [i]));
 
     const conflicts = inserts.length > 0 ? await this.insertAll(inserts, writes, results) : [];
 
-    await settleAll([...conflicts, ...others], this.options.concurrency, async (i) => {
-      results[i] = await this.apply(writes[i] as ProfileWrite);
+    const pending = [...conflicts, ...others];
+    const ids = pending.map((i) => (writes[i] as ProfileWrite).change.userId);
+    const known = pending.length >= BATCH_READ_MIN ? await this.readVersions(ids) : undefined;
+
+    await settleAll(pending, this.options.concurrency, async (i) => {
+      const write = writes[i] as ProfileWrite;
+      const first = known ? known.get(write.change.userId) ?? 'absent' : 'unread';
+      results[i] = await this.compareAndReplace(write, first);
     });
     return results;
   }
 
-  /** One change by read-compare-replace; concurrent calls for one user run one at a time. */
-  apply(write: ProfileWrite): Promise<ApplyResult> {
-    return this.serialized(write.change.userId, () => this.compareAndReplace(write));
-  }
-
-  /** Returns the indexes that met an existing document. */
+  /** Returns the indexes (into writes) that met an existing document. */
   private async insertAll(
     indexes: number[],
     writes: readonly ProfileWrite[],
@@ -157,12 +151,14 @@ export class ProfileWriter {
     return conflicts;
   }
 
-  private async compareAndReplace(write: ProfileWrite): Promise<ApplyResult> {
+  private async compareAndReplace(write: ProfileWrite, first: KnownVersion): Promise<ApplyResult> {
     const { change } = write;
+    let known = first;
     for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-      const stored = await this.readVersion(change.userId);
+      const stored = known === 'unread' ? await this.readVersion(change.userId) : known;
+      known = 'unread';
 
-      if (stored === undefined) {
+      if (stored === 'absent') {
         const writtenAtMs = this.options.nowMs();
         const inserted = await this.insertOne(this.document(write, writtenAtMs));
         if (inserted === true) return { outcome: 'applied', writtenAtMs };
@@ -183,16 +179,17 @@ export class ProfileWriter {
     });
   }
 
-  /** undefined: no document; null: a document without a version (not written by us). */
-  private async readVersion(userId: string): Promise<StoredVersion | null | undefined> {
-    const doc = await this.collection.findOne(
-      { _id: userId },
-      { projection: { 'cdc.lsn': 1, 'cdc.sourceTsUs': 1 } },
-    );
-    if (doc === null) return undefined;
-    const lsn = doc.cdc?.lsn;
-    const tsUs = doc.cdc?.sourceTsUs;
-    return typeof lsn === 'number' && typeof tsUs === 'number' ? { lsn, tsUs } : null;
+  private async readVersion(userId: string): Promise<StoredVersion | null | 'absent'> {
+    const doc = await this.collection.findOne({ _id: userId }, { projection: VERSION_FIELDS });
+    return doc === null ? 'absent' : storedVersion(doc);
+  }
+
+  /** Users without a document are missing from the map. */
+  private async readVersions(userIds: string[]): Promise<Map<string, StoredVersion | null>> {
+    const docs = await this.collection
+      .find({ _id: { $in: userIds } }, { projection: VERSION_FIELDS })
+      .toArray();
+    return new Map(docs.map((doc) => [doc._id, storedVersion(doc)]));
   }
 
   /** true: inserted; false: a document with this _id exists. */
@@ -224,32 +221,7 @@ export class ProfileWriter {
   }
 
   private document(write: ProfileWrite, writtenAtMs: number): ProfileDocument {
-    const { change, kafka } = write;
-    const profile = change.profile;
-    return {
-      _id: change.userId,
-      email: profile?.email ?? null,
-      displayName: profile?.displayName ?? null,
-      createdAt: profile?.createdAt ?? null,
-      updatedAt: profile?.updatedAt ?? null,
-      // A delete leaves this tombstone, so a late create or update finds a newer version.
-      deleted: change.op === 'd',
-      cdc: {
-        lsn: change.lsn,
-        txId: change.txId,
-        op: change.op,
-        sourceTsMs: change.sourceTsMs,
-        sourceTsUs: change.sourceTsUs,
-        dbzTsMs: change.dbzTsMs,
-        dbzTsUs: change.dbzTsUs,
-        kafkaTsMs: kafka.kafkaTsMs,
-        consumedAtMs: write.consumedAtMs,
-        writtenAtMs,
-        replica: this.options.replica,
-        partition: kafka.partition,
-        offset: kafka.offset,
-      },
-    };
+    return profileDocument(write, this.options.replica, writtenAtMs);
   }
 
   private async timed<T>(write: () => Promise<T>): Promise<T> {
@@ -261,27 +233,28 @@ export class ProfileWriter {
     }
   }
 
-  private serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.busy.get(key) ?? Promise.resolve();
-    const next = previous.then(task, task);
+  /**
+   * Runs task after all earlier work on any of these users, and makes later work on them
+   * wait for it. Queues only ever wait on earlier entries, so they cannot deadlock.
+   */
+  private serialized<T>(keys: string[], task: () => Promise<T>): Promise<T> {
+    const earlier = keys.map((key) => this.busy.get(key) ?? Promise.resolve());
+    const next = Promise.all(earlier).then(task);
     const tail = next.catch(() => undefined);
-    this.busy.set(key, tail);
+    for (const key of keys) this.busy.set(key, tail);
     void tail.then(() => {
-      if (this.busy.get(key) === tail) this.busy.delete(key);
+      for (const key of keys) if (this.busy.get(key) === tail) this.busy.delete(key);
     });
     return next;
   }
 }
 
+const VERSION_FIELDS = { 'cdc.lsn': 1, 'cdc.sourceTsUs': 1 } as const;
+
 /** FerretDB answers buildInfo with its own version beside the MongoDB one it emulates. */
 export async function isFerretDb(db: Db): Promise<boolean> {
   const info = await db.admin().command({ buildInfo: 1 });
   return 'ferretdbVersion' in info;
-}
-
-export function isNewer(change: ProfileChange, stored: StoredVersion): boolean {
-  if (change.lsn !== stored.lsn) return change.lsn > stored.lsn;
-  return change.sourceTsUs > stored.tsUs;
 }
 
 function isCreate(change: ProfileChange): boolean {
@@ -290,7 +263,7 @@ function isCreate(change: ProfileChange): boolean {
 
 function refusedOrThrow(error: unknown): ApplyResult {
   if (error instanceof MongoServerError && PERMANENT_CODES.has(Number(error.code))) {
-    return { outcome: 'refused', reason: `${error.codeName ?? 'code ' + error.code}` };
+    return { outcome: 'refused', reason: error.codeName ?? `code ${error.code}` };
   }
   throw error;
 }

@@ -11,12 +11,13 @@ import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } fro
 import type { KafkaMessage, LogEntry } from 'kafkajs';
 
 import { describeError } from '../../errors.js';
-import type { ApplyResult, ProfileWrite, ProfileWriter } from './apply-change.js';
+import type { ApplyResult, ProfileWriter } from './apply-change.js';
 import type { ProfileConfig } from './config.js';
 import { parseEvent } from './event-parse.js';
 import type { HealthReport } from './http.js';
 import type { LogContext, Logger } from './log.js';
 import type { ProfileMetrics } from './metrics.js';
+import type { ProfileWrite } from './profile-document.js';
 import { backoffMs, retryUntilStopped, sleep } from './retry.js';
 
 export type ConsumerState =

@@ -8,12 +8,13 @@ import { MongoClient } from 'mongodb';
 
 import { describeError, isLabError } from '../../errors.js';
 import { systemClock } from '../../measure/clock.js';
-import { isFerretDb, ProfileWriter, type ProfileDocument } from './apply-change.js';
+import { isFerretDb, ProfileWriter } from './apply-change.js';
 import { loadProfileConfig, type ProfileConfig } from './config.js';
 import { ProfileConsumer } from './consumer.js';
 import { startHttp, type RunningHttp } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { createProfileMetrics } from './metrics.js';
+import type { ProfileDocument } from './profile-document.js';
 import { retryUntilStopped } from './retry.js';
 
 /** The driver's per-command limits: fail fast enough to retry, long enough for a slow fsync. */
