@@ -10,6 +10,9 @@ import {
   renderCompareMarkdown, renderCompareTerminal, writeCompareHtml,
 } from '../report/render-compare.js';
 import { compareJson } from '../report/compare-tables.js';
+import {
+  isLoadExperiment, loadLoadRun, renderLoadMarkdown, renderLoadRunTerminal, writeLoadReports,
+} from '../report/load-report.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderTerminal } from '../report/render-terminal.js';
 import { readSummaryJson, resolveRun, type RunFolder } from '../report/run-folder.js';
@@ -23,7 +26,22 @@ export interface ReportCommandOptions {
 const LAG_EXPERIMENT = 'replication-lag';
 
 export async function writeReportFiles(folder: RunFolder): Promise<string[]> {
+  if (isLoadExperiment(folder.experiment)) {
+    return writeLoadReports(folder.path, await loadLoadRun(folder));
+  }
   return writeLagReports(folder.path, await loadLagRun(folder));
+}
+
+/** Load and scale-auth runs have reports of their own. */
+async function reportLoadRun(folder: RunFolder, format: ReportCommandOptions['format']) {
+  const loadRun = await loadLoadRun(folder);
+  const written = await writeLoadReports(folder.path, loadRun);
+  if (format === 'markdown') {
+    print(renderLoadMarkdown(loadRun));
+    return 0;
+  }
+  print(`run ${folder.name}\n${renderLoadRunTerminal(loadRun)}reports: ${written.join(', ')}\n`);
+  return 0;
 }
 
 function print(text: string): void {
@@ -71,6 +89,8 @@ export async function reportCommand(
     print(`${JSON.stringify(await readSummaryJson(folder.path), null, 2)}\n`);
     return 0;
   }
+
+  if (isLoadExperiment(folder.experiment)) return reportLoadRun(folder, options.format);
 
   const lagRun = await loadLagRun(folder);
   const written = await writeLagReports(folder.path, lagRun);

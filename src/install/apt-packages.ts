@@ -7,7 +7,8 @@ import { execa } from 'execa';
 import { LabError } from '../errors.js';
 import { outputTail, type Say, type StepResult } from './install-step.js';
 
-export const APT_PACKAGES = ['postgresql', 'redis-server'] as const;
+// nginx-light is Debian's small build of nginx: the proxy module is all the lab needs.
+export const APT_PACKAGES = ['postgresql', 'redis-server', 'nginx-light', 'prometheus'] as const;
 
 async function isInstalled(name: string): Promise<boolean> {
   const result = await execa('dpkg-query', ['-W', '-f=${Status}', name], { reject: false });

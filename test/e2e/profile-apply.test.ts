@@ -66,17 +66,17 @@ it('the test server is detected as FerretDB', async () => {
   assert.equal(await isFerretDb(client.db('detect')), true);
 });
 
-// The service picks casInFilter from the server; both forms must keep the same guarantees.
-for (const casInFilter of [false, true]) {
-  describe(`ProfileWriter (casInFilter=${casInFilter})`, () => {
+// The service picks the strategy from the server; on FerretDB both must keep the guarantees.
+for (const server of ['ferretdb', 'mongodb'] as const) {
+  describe(`ProfileWriter (server: ${server})`, () => {
     let profiles: Collection<ProfileDocument>;
     let writer: ProfileWriter;
 
     before(() => {
-      profiles = client.db(`apply_${casInFilter}_${Date.now()}`).collection('profiles');
+      profiles = client.db(`apply_${server}_${Date.now()}`).collection('profiles');
       writer = new ProfileWriter(profiles, {
         replica: 'profile-test',
-        casInFilter,
+        server,
         concurrency: 4,
         nowMs,
       });
@@ -263,7 +263,7 @@ for (const casInFilter of [false, true]) {
       let writes = 0;
       const counting = new ProfileWriter(profiles, {
         replica: 'profile-test',
-        casInFilter,
+        server,
         concurrency: 4,
         nowMs,
         onWrite: () => writes++,
@@ -284,7 +284,7 @@ it('a write to a server that is down fails instead of reporting success', async 
   await down.stop();
   const writer = new ProfileWriter(shortClient.db('gone').collection('profiles'), {
     replica: 'profile-test',
-    casInFilter: false,
+    server: 'ferretdb',
     concurrency: 4,
     nowMs,
   });

@@ -112,17 +112,9 @@ export class DockerRuntime implements LabRuntime {
     return info?.State.Running === true && !info.State.Paused;
   }
 
-  async up(options: UpOptions = {}): Promise<LabState> {
-    await requireEngine(this.docker);
-    const state = this.loadState();
-    if (state.portBase !== this.config.portBase && Object.keys(state.replicas).length > 0) {
-      throw new LabError('BAD_INPUT', `this lab already runs on port base ${state.portBase}; ` +
-        'run `authlab down` before changing the port base');
-    }
-    state.portBase = this.config.portBase;
-    writeLabState(state);
-
-    const wanted = withDependencies(options.only ?? SERVICE_ORDER);
+  /** Which replicas of which services `up` wants, and which of them do not run yet. */
+  private async plan(state: LabState, only: readonly ServiceName[]) {
+    const wanted = withDependencies(only);
     const services = DOCKER_SERVICES.filter((s) => wanted.has(s.service));
     const count = (service: DockerService) => !service.replicated ? 1 : Math.max(
       service.service === 'auth' ? this.config.authReplicas : this.config.profileReplicas,
@@ -130,8 +122,6 @@ export class DockerRuntime implements LabRuntime {
     const plan = services.map((service) => ({
       service, replicas: Array.from({ length: count(service) }, (_, i) => i + 1),
     }));
-    const planned = (name: ServiceName) => plan.find((p) => p.service.service === name)?.replicas
-      ?? this.recorded(state, name);
 
     const toStart: Array<{ service: DockerService; replica: number }> = [];
     for (const { service, replicas } of plan) {
@@ -140,12 +130,14 @@ export class DockerRuntime implements LabRuntime {
         if (!(await this.isRunning(state, id))) toStart.push({ service, replica });
       }
     }
+    return { services, plan, toStart };
+  }
 
-    // Images matter only for what starts: an `up` with everything running pulls or builds
-    // nothing.
-    const starting = services.filter((s) => toStart.some((t) => t.service === s));
-    const sctx = await this.specContext(state, starting,
-      { auth: planned('auth'), profile: planned('profile') });
+  /** The network and volumes exist, and no other process holds a port about to be taken. */
+  private async prepareEngine(
+    starting: DockerService[], toStart: Array<{ service: DockerService; replica: number }>,
+    sctx: SpecContext,
+  ): Promise<void> {
     const labels = labLabels(this.labId, this.config.labDir);
     await ensureNetwork(this.docker, networkName(this.labId), labels);
     for (const service of starting) {
@@ -157,6 +149,28 @@ export class DockerRuntime implements LabRuntime {
       const spec = service.spec(sctx, replica);
       return hostPorts(spec).map((port) => ({ port, owner: spec.id }));
     }));
+  }
+
+  async up(options: UpOptions = {}): Promise<LabState> {
+    await requireEngine(this.docker);
+    const state = this.loadState();
+    if (state.portBase !== this.config.portBase && Object.keys(state.replicas).length > 0) {
+      throw new LabError('BAD_INPUT', `this lab already runs on port base ${state.portBase}; ` +
+        'run `authlab down` before changing the port base');
+    }
+    state.portBase = this.config.portBase;
+    writeLabState(state);
+
+    const { services, plan, toStart } = await this.plan(state, options.only ?? SERVICE_ORDER);
+    const planned = (name: ServiceName) => plan.find((p) => p.service.service === name)?.replicas
+      ?? this.recorded(state, name);
+
+    // Images matter only for what starts: an `up` with everything running pulls or builds
+    // nothing.
+    const starting = services.filter((s) => toStart.some((t) => t.service === s));
+    const sctx = await this.specContext(state, starting,
+      { auth: planned('auth'), profile: planned('profile') });
+    await this.prepareEngine(starting, toStart, sctx);
 
     const signal = options.signal ?? new AbortController().signal;
     const startedNow: ReplicaRecord[] = [];
@@ -179,6 +193,7 @@ export class DockerRuntime implements LabRuntime {
       }
       throw error;
     }
+    if (toStart.some((t) => t.service.replicated)) await this.refreshObservers(state, sctx);
     return state;
   }
 

@@ -17,7 +17,7 @@
  * Limitation: on FerretDB v1 nothing is atomic but an insert, so two processes writing one
  * user at the same moment can leave the older change on top. The consumer never does (one
  * partition, one owner); a replica that keeps writing after losing its partition (paused past
- * the session timeout) could. MongoDB proper gets a real compare-and-set (casInFilter).
+ * the session timeout) could. MongoDB proper gets a real compare-and-set (server: mongodb).
  */
 import type { Collection, Db, Filter } from 'mongodb';
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
@@ -41,11 +41,15 @@ export type ApplyResult =
 export interface WriterOptions {
   replica: string;
   /**
-   * Put the stored version into the replace filter, making read-compare-replace a real
-   * compare-and-set. True for MongoDB; false for FerretDB v1, where such a filter scans
-   * the collection in Go and is checked non-atomically anyway.
+   * Which server's strengths to play to; the guarantees are the same on both.
+   * - mongodb: the stored version goes into the replace filter, a real compare-and-set,
+   *   and a round reads all stored versions with one {_id: {$in}} query;
+   * - ferretdb (v1, SQLite): the filter is a bare {_id}, because any other filter is
+   *   evaluated by decoding the whole collection in Go (and not atomically anyway), and
+   *   versions are read one _id at a time, because $in takes that same whole-collection
+   *   path (about 2 s at 8,000 documents against 2 to 90 ms per single read).
    */
-  casInFilter: boolean;
+  server: 'mongodb' | 'ferretdb';
   /** Documents of one round read-compare-replaced in parallel. */
   concurrency: number;
   /** Wall-clock epoch ms, fractional. */
@@ -62,12 +66,6 @@ const PERMANENT_CODES = new Set([2, 9, 14, 52, 121, 10334, 17280]);
 const DUPLICATE_KEY = 11000;
 /** Compare-and-set attempts on one document before the round is retried from the top. */
 const MAX_CAS_ATTEMPTS = 5;
-/**
- * From this many documents to compare, one {_id: {$in}} read beats one read per document.
- * FerretDB v1 answers $in by decoding the whole collection in Go, and a single _id by a
- * SQLite scan; at 5,600 documents $in cost about as much as 30 single reads.
- */
-const BATCH_READ_MIN = 32;
 
 export class ProfileWriter {
   private readonly collection: Collection<ProfileDocument>;
@@ -81,17 +79,18 @@ export class ProfileWriter {
   }
 
   /**
-   * Applies changes of distinct users. Throws (retriable) when Mongo fails; applying the
-   * same round again is safe, already written changes then come back stale. Work on the
-   * same users from other calls waits for the whole round, and the round for it.
+   * Applies changes of distinct users. Throws (retriable) when Mongo fails, and the signal's
+   * reason when it aborts (after the writes in flight); applying the same round again is
+   * safe, already written changes then come back stale. Work on the same users from other
+   * calls waits for the whole round, and the round for it.
    */
-  applyRound(writes: readonly ProfileWrite[]): Promise<ApplyResult[]> {
+  applyRound(writes: readonly ProfileWrite[], signal?: AbortSignal): Promise<ApplyResult[]> {
     const ids = writes.map((w) => w.change.userId);
     if (new Set(ids).size !== ids.length) {
       const error = new LabError('INTERNAL', 'a round must hold at most one change per user');
       return Promise.reject(error);
     }
-    return this.serialized(ids, () => this.applyRoundNow(writes));
+    return this.serialized(ids, () => this.applyRoundNow(writes, signal));
   }
 
   /** One change by read-compare-replace. */
@@ -99,7 +98,10 @@ export class ProfileWriter {
     return this.serialized([write.change.userId], () => this.compareAndReplace(write, 'unread'));
   }
 
-  private async applyRoundNow(writes: readonly ProfileWrite[]): Promise<ApplyResult[]> {
+  private async applyRoundNow(
+    writes: readonly ProfileWrite[],
+    signal: AbortSignal | undefined,
+  ): Promise<ApplyResult[]> {
     const results: ApplyResult[] = new Array(writes.length);
     const inserts = writes.flatMap((w, i) => (isCreate(w.change) ? [i] : []));
     const others = writes.flatMap((w, i) => (isCreate(w.change) ? [] : [i]));
@@ -108,9 +110,10 @@ export class ProfileWriter {
 
     const pending = [...conflicts, ...others];
     const ids = pending.map((i) => (writes[i] as ProfileWrite).change.userId);
-    const known = pending.length >= BATCH_READ_MIN ? await this.readVersions(ids) : undefined;
+    const batchRead = this.options.server === 'mongodb' && pending.length > 1;
+    const known = batchRead ? await this.readVersions(ids) : undefined;
 
-    await settleAll(pending, this.options.concurrency, async (i) => {
+    await settleAll(pending, this.options.concurrency, signal, async (i) => {
       const write = writes[i] as ProfileWrite;
       const first = known ? known.get(write.change.userId) ?? 'absent' : 'unread';
       results[i] = await this.compareAndReplace(write, first);
@@ -209,7 +212,7 @@ export class ProfileWriter {
     stored: StoredVersion | null,
   ): Promise<boolean | ApplyResult> {
     const filter: Filter<ProfileDocument> =
-      this.options.casInFilter && stored !== null
+      this.options.server === 'mongodb' && stored !== null
         ? { _id: doc._id, 'cdc.lsn': stored.lsn, 'cdc.sourceTsUs': stored.tsUs }
         : { _id: doc._id };
     try {
@@ -269,14 +272,19 @@ function refusedOrThrow(error: unknown): ApplyResult {
 }
 
 /**
- * Runs task over items, at most `limit` at a time. After a failure it starts no more items
- * but waits for those in flight, so a retry never overlaps them; then throws the failure.
+ * Runs task over items, at most `limit` at a time. After a failure or an abort it starts no
+ * more items but waits for those in flight, so a retry never overlaps them; then throws.
  */
-async function settleAll<T>(items: T[], limit: number, task: (item: T) => Promise<void>) {
+async function settleAll<T>(
+  items: T[],
+  limit: number,
+  signal: AbortSignal | undefined,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let firstError: unknown;
   const worker = async () => {
-    while (next < items.length && firstError === undefined) {
+    while (next < items.length && firstError === undefined && !signal?.aborted) {
       const item = items[next++] as T;
       try {
         await task(item);
@@ -287,4 +295,5 @@ async function settleAll<T>(items: T[], limit: number, task: (item: T) => Promis
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   if (firstError !== undefined) throw firstError;
+  if (next < items.length) throw signal?.reason;
 }

@@ -3,9 +3,7 @@
  * ProfileWriter and commits an offset only once everything before it is written.
  *
  * Ordering: Debezium keys records by user id, so one user's changes share a partition and
- * arrive in WAL order. A chunk of a batch is split into rounds holding at most one change per
- * user (round k has each user's k-th change), applied one round after the other: per-user
- * order is kept while independent users go to Mongo together.
+ * arrive in WAL order; round-plan.ts keeps that order within a chunk.
  */
 import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { KafkaMessage, LogEntry } from 'kafkajs';
@@ -19,6 +17,7 @@ import type { LogContext, Logger } from './log.js';
 import type { ProfileMetrics } from './metrics.js';
 import type { ProfileWrite } from './profile-document.js';
 import { backoffMs, retryUntilStopped, sleep } from './retry.js';
+import { donePrefix, planRounds } from './round-plan.js';
 
 export type ConsumerState =
   | 'starting'
@@ -40,9 +39,11 @@ export interface ConsumerDeps {
   onFatal: (error: unknown) => void;
 }
 
-type BatchControl = Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>;
+type BatchControl = Pick<EachBatchPayload, 'batch' | 'heartbeat' | 'isRunning' | 'isStale'>;
 
 const TOPIC_POLL_MS = 1000;
+/** kafkajs's heartbeat interval; a round of slow FerretDB updates can outlast the session. */
+const HEARTBEAT_EVERY_MS = 3000;
 const READY_STATES = new Set<ConsumerState>(['waiting-for-topic', 'consuming']);
 
 export class ProfileConsumer {
@@ -112,78 +113,94 @@ export class ProfileConsumer {
     this.state = 'stopped';
   }
 
+  /**
+   * Writes a batch chunk by chunk, round by round, resolving the offset of every record
+   * written so far after each round. A stop request ends the batch once the writes in
+   * flight settle (a round of slow FerretDB updates could outlast the shutdown deadline);
+   * what is left stays uncommitted, and the next owner redoes it idempotently.
+   */
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale } = payload;
     const { chunkSize } = this.deps.config;
 
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
-      if (isStale()) return; // revoked or seeked: the next owner starts at our last commit
+      if (isStale()) return; // a seek made the rest of this batch unwanted
+      // Throws if the group rebalanced (say this replica was paused past its session):
+      // checked before writing so a member that lost the partition stops at once.
+      await heartbeat();
 
       const chunk = batch.messages.slice(start, start + chunkSize);
-      const writes = this.parseChunk(batch.topic, batch.partition, chunk);
-      for (const round of planRounds(writes)) {
-        const results = await this.applyWithRetry(round, batch.topic, payload);
-        if (results === undefined) return;
+      const plan = planRounds(this.parseChunk(batch.topic, batch.partition, chunk));
+      let roundsDone = 0;
+      for (const round of plan.rounds) {
+        const results = await keepingMembership(payload, this.applyWithRetry(round, payload));
+        if (results === undefined) break;
         this.record(batch.topic, round, results);
+        roundsDone++;
+
+        const done = donePrefix(plan.roundOf, roundsDone);
+        if (done > 0) resolveOffset((chunk[done - 1] as KafkaMessage).offset);
       }
 
-      resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
-      await heartbeat();
+      if (plan.rounds.length === 0) resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
       await commitOffsetsIfNecessary();
+      if (roundsDone < plan.rounds.length) return;
     }
   }
 
-  private parseChunk(topic: string, partition: number, chunk: KafkaMessage[]): ProfileWrite[] {
+  /** One entry per record: the write it asks for, or null when there is nothing to write. */
+  private parseChunk(
+    topic: string,
+    partition: number,
+    chunk: KafkaMessage[],
+  ): Array<ProfileWrite | null> {
     const { metrics, log, nowMs } = this.deps;
     metrics.consumed.inc(chunk.length);
 
-    const writes: ProfileWrite[] = [];
-    for (const message of chunk) {
+    return chunk.map((message) => {
       const consumedAtMs = nowMs();
       const parsed = parseEvent(message.key, message.value);
       if (parsed.kind === 'ignored') {
         metrics.ignored.inc();
-      } else if (parsed.kind === 'malformed') {
+        return null;
+      }
+      if (parsed.kind === 'malformed') {
         metrics.failed.inc();
         const where = { topic, partition, offset: message.offset };
         log.warn('malformed event skipped', { ...where, reason: parsed.reason });
-      } else {
-        const kafka = {
-          partition,
-          offset: Number(message.offset),
-          kafkaTsMs: Number(message.timestamp),
-        };
-        writes.push({ change: parsed.change, kafka, consumedAtMs });
+        return null;
       }
-    }
-    return writes;
+      const offset = Number(message.offset);
+      const kafka = { partition, offset, kafkaTsMs: Number(message.timestamp) };
+      return { change: parsed.change, kafka, consumedAtMs };
+    });
   }
 
   /**
-   * Retries a round until Mongo takes it, heartbeating so the group keeps this member during
-   * an outage. Gives up (undefined) only when stopping or when the partition moved away:
-   * never skips a change, never lets an offset pass an unwritten one.
+   * Retries a round until Mongo takes it. Gives up (undefined) only when stopping or after a
+   * seek, and throws when the group took the partition away: never skips a change, never
+   * lets an offset pass an unwritten one.
    */
   private async applyWithRetry(
     round: ProfileWrite[],
-    topic: string,
     control: BatchControl,
   ): Promise<ApplyResult[] | undefined> {
     const { writer, metrics, log } = this.deps;
     for (let failures = 0; ; failures++) {
       try {
-        const results = await writer.applyRound(round);
+        const results = await writer.applyRound(round, this.stopSignal.signal);
         if (failures > 0) log.info('mongo writes recovered', { failures });
         if (this.state === 'retrying-writes') this.state = 'consuming';
         return results;
       } catch (error) {
+        if (this.stopSignal.signal.aborted) return undefined;
         metrics.writeRetries.inc();
         if (this.state === 'consuming') this.state = 'retrying-writes';
 
         const retryInMs = backoffMs(failures);
         const first = round[0] as ProfileWrite;
         log.warn('mongo write failed, retrying', {
-          topic,
+          topic: control.batch.topic,
           partition: first.kafka.partition,
           offset: first.kafka.offset,
           error: describeError(error),
@@ -273,14 +290,23 @@ export class ProfileConsumer {
   }
 }
 
-/** Splits one partition's changes into rounds of distinct users, keeping per-user order. */
-export function planRounds<T extends { change: { userId: string } }>(writes: T[]): T[][] {
-  const rounds: T[][] = [];
-  const seen = new Map<string, number>();
-  for (const write of writes) {
-    const index = seen.get(write.change.userId) ?? 0;
-    seen.set(write.change.userId, index + 1);
-    (rounds[index] ??= []).push(write);
+/**
+ * Heartbeats while a round is written or retried, so neither a long round nor a Mongo
+ * outage costs the group membership. A heartbeat that fails (the group rebalanced) fails the
+ * batch once the round settles; its records stay unresolved and the next owner redoes them.
+ */
+async function keepingMembership<T>(control: BatchControl, work: Promise<T>): Promise<T> {
+  let lost: unknown;
+  const timer = setInterval(() => {
+    control.heartbeat().catch((error: unknown) => {
+      lost ??= error;
+    });
+  }, HEARTBEAT_EVERY_MS);
+  try {
+    const result = await work;
+    if (lost !== undefined) throw lost;
+    return result;
+  } finally {
+    clearInterval(timer);
   }
-  return rounds;
 }

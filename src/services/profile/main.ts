@@ -50,10 +50,12 @@ async function main(): Promise<void> {
     await shutdown(config, log, () => consumer?.stop(), http, mongo);
   });
 
-  const ferret = await retryUntilStopped('reach mongo', () => isFerretDb(db), stopping.signal, log);
+  // An explicit connect per attempt: after a failed implicit one the client stays closed.
+  const reachMongo = async () => isFerretDb((await mongo.connect()).db(config.mongoDb));
+  const ferret = await retryUntilStopped('reach mongo', reachMongo, stopping.signal, log);
   const writer = new ProfileWriter(db.collection<ProfileDocument>(config.mongoCollection), {
     replica: config.replica,
-    casInFilter: !ferret,
+    server: ferret ? 'ferretdb' : 'mongodb',
     concurrency: config.writeConcurrency,
     nowMs: () => systemClock.nowMs(),
     onWrite: (seconds) => metrics.writeSeconds.observe(seconds),
