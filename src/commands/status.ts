@@ -1,6 +1,8 @@
 /** `authlab status [--json]`: one row per replica: state, port, pid, CPU and memory. */
 import Table from 'cli-table3';
 
+import { COMPACT_TABLE } from '../cli/table-style.js';
+
 import type { LabConfig } from '../config/lab-config.js';
 import { runtimeFor } from '../lab/running-lab.js';
 import type { ReplicaStatus } from '../runtime/replica-status.js';
@@ -11,8 +13,8 @@ function cell(value: number | null, unit = ''): string {
 
 export function statusTable(rows: ReplicaStatus[]): string {
   const table = new Table({
+    ...COMPACT_TABLE,
     head: ['replica', 'service', 'state', 'port', 'pid', 'cpu', 'memory', 'consumer lag'],
-    style: { head: [], border: [] },
   });
   for (const row of rows) {
     table.push([row.id, row.service, row.state, row.port, row.pid, cell(row.cpuPercent, '%'),

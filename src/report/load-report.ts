@@ -7,6 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 
+import { COMPACT_TABLE } from '../cli/table-style.js';
+
 import { badInput } from '../errors.js';
 import { readCsvRecords } from '../measure/csv.js';
 import { LOAD_FILES, type LoadSummary, type SeriesRow } from '../load/load-results.js';
@@ -84,8 +86,8 @@ export async function loadLoadRun(folder: RunFolder): Promise<LoadRun> {
 
 function renderTable(table: TextTable): string {
   const cli = new Table({
+    ...COMPACT_TABLE,
     head: table.head,
-    style: { head: [], border: [] },
     colAligns: table.head.map((_, i) => (table.numericColumns.includes(i) ? 'right' : 'left')),
   });
   for (const row of table.rows) cli.push(row);

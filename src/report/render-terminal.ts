@@ -4,6 +4,8 @@
  * output is meant to be pasted and diffed as well as read.
  */
 import Table from 'cli-table3';
+
+import { COMPACT_TABLE } from '../cli/table-style.js';
 import {
   kneeSentence, tuningText, viaText, type ReplicationLagSummary,
 } from './lag-run-summary.js';
@@ -13,8 +15,8 @@ import type { TextTable } from './summary-tables.js';
 
 export function renderTextTable(table: TextTable): string {
   const cli = new Table({
+    ...COMPACT_TABLE,
     head: table.head,
-    style: { head: [], border: [] },
     colAligns: table.head.map((_, i) => (table.numericColumns.includes(i) ? 'right' : 'left')),
   });
   for (const row of table.rows) cli.push(row);
