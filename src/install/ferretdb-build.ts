@@ -2,7 +2,7 @@
  * FerretDB v1 built with the Go toolchain from the module proxy, through the small launcher
  * in stacks/local/ferretdb (see its main.go for why a launcher).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
@@ -14,7 +14,8 @@ import { outputTail, type Say, type StepResult } from './install-step.js';
 export async function buildFerretDb(cacheDir: string, say: Say): Promise<StepResult> {
   const source = join(stacksDir(), 'local', 'ferretdb');
   const binDir = join(cacheDir, 'bin');
-  const fingerprint = fingerprintFiles(['go.mod', 'go.sum', 'main.go'].map((f) => join(source, f)));
+  const inputs = readdirSync(source).filter((f) => f.endsWith('.go') || f.startsWith('go.')).sort();
+  const fingerprint = fingerprintFiles(inputs.map((f) => join(source, f)));
   if (isUpToDate(binDir, fingerprint)) {
     return { step: 'ferretdb', outcome: 'already', detail: join(binDir, 'authlab-ferretdb') };
   }

@@ -4,11 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
+/** By file name and content, not full path: two clones of the repo share one cache. */
 export function fingerprintFiles(paths: string[]): string {
   const hash = createHash('sha256');
-  for (const path of paths) hash.update(path).update(readFileSync(path));
+  for (const path of paths) hash.update(basename(path)).update(readFileSync(path));
   return hash.digest('hex').slice(0, 16);
 }
 

@@ -24,8 +24,9 @@ export async function installJarSet(
   }
 
   say(`fetching the ${set} jars with Maven into ${outputDir} (first time: a minute or two)`);
-  // Copy into a fresh folder and swap it in, so a failed download never leaves a mix.
-  const staging = `${outputDir}.partial`;
+  // Copy into a fresh folder and swap it in, so a failed download never leaves a mix (and
+  // two installs at once never write into one folder).
+  const staging = `${outputDir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const result = await execa('mvn', [

@@ -4,6 +4,9 @@
  */
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 
+import type { ReplicaStatus } from '../runtime/replica-status.js';
+import { PROFILE_GROUP, USERS_TOPIC } from '../stack/endpoints.js';
+
 export interface MemberLag {
   clientId: string;
   partitions: number[];
@@ -45,4 +48,24 @@ export async function consumerGroupLag(brokers: string[], group: string, topic: 
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Fills `consumerLag` of the profile rows of a status table, whichever runtime made it. Each
+ * profile replica names its Kafka client `authlab-<replica id>`. Kafka being down leaves the
+ * lag unknown (null), which the table shows as "-".
+ */
+export async function fillConsumerLag(rows: ReplicaStatus[], brokers: string[]) {
+  const profiles = rows.filter((row) => row.service === 'profile');
+  if (profiles.length === 0) return rows;
+  try {
+    const lag = await consumerGroupLag(brokers, PROFILE_GROUP, USERS_TOPIC);
+    for (const row of profiles) {
+      row.consumerLag = lag.members.find((m) => m.clientId === `authlab-${row.id}`)?.lagEvents
+        ?? null;
+    }
+  } catch {
+    // Unknown stays null.
+  }
+  return rows;
 }

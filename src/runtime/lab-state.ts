@@ -82,3 +82,13 @@ export function writeLabState(state: LabState): void {
 export function replicaId(service: ServiceName, replica: number, replicated: boolean): string {
   return replicated ? `${service}-${replica}` : service;
 }
+
+/** The record of one replica, or a BAD_INPUT error listing the replicas there are. */
+export function requireReplica(state: LabState, id: string): ReplicaRecord {
+  const record = state.replicas[id];
+  if (!record) {
+    throw new LabError('BAD_INPUT', `no replica named "${id}"; replicas: ` +
+      Object.keys(state.replicas).join(', '));
+  }
+  return record;
+}

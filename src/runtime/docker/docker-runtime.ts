@@ -10,10 +10,10 @@ import type Docker from 'dockerode';
 
 import type { LabConfig } from '../../config/lab-config.js';
 import { LabError } from '../../errors.js';
-import { consumerGroupLag } from '../../lab/consumer-lag.js';
-import { PROFILE_GROUP, USERS_TOPIC } from '../../stack/endpoints.js';
+import { fillConsumerLag } from '../../lab/consumer-lag.js';
 import {
-  readLabState, replicaId, writeLabState, type LabState, type ReplicaRecord, type ServiceName,
+  readLabState, replicaId, requireReplica, writeLabState, type LabState, type ReplicaRecord,
+  type ServiceName,
 } from '../lab-state.js';
 import type { LabEvents } from '../lifecycle-events.js';
 import { createLocalContext, type LocalContext } from '../local/local-context.js';
@@ -332,39 +332,20 @@ export class DockerRuntime implements LabRuntime {
     const rows = (await dockerStatuses(this.docker, ctx, state)).sort((a, b) =>
       SERVICE_ORDER.indexOf(a.service as ServiceName) -
       SERVICE_ORDER.indexOf(b.service as ServiceName) || a.replica - b.replica);
-    const profiles = rows.filter((row) => row.service === 'profile');
-    if (profiles.length === 0) return rows;
-    try {
-      const lag = await consumerGroupLag(ctx.endpoints.kafkaBrokers, PROFILE_GROUP, USERS_TOPIC);
-      for (const row of profiles) {
-        row.consumerLag = lag.members.find((m) => m.clientId === row.id)?.lagEvents ?? null;
-      }
-    } catch {
-      // Kafka down: lag is unknown, which the table shows as "-".
-    }
-    return rows;
+    return fillConsumerLag(rows, ctx.endpoints.kafkaBrokers);
   }
 
   async logs(id: string, lines: number): Promise<string> {
-    const record = this.requireRecord(this.requireState(), id);
+    const record = requireReplica(this.requireState(), id);
     await requireEngine(this.docker);
     if (!record.containerId) return '';
     return logTail(this.docker, record.containerId, lines);
   }
 
-  private requireRecord(state: LabState, id: string): ReplicaRecord {
-    const record = state.replicas[id];
-    if (!record) {
-      throw new LabError('BAD_INPUT', `no replica named "${id}"; replicas: ` +
-        Object.keys(state.replicas).join(', '));
-    }
-    return record;
-  }
-
   /** Fault injection on one replica's container (see replica-actions.ts). */
   async act(id: string, action: ReplicaAction): Promise<void> {
     const state = this.requireState();
-    const record = this.requireRecord(state, id);
+    const record = requireReplica(state, id);
     await requireEngine(this.docker);
     await actOnReplica(record, action, {
       docker: this.docker, ctx: this.context(state), events: this.events,

@@ -14,15 +14,16 @@ import type { ReplicaStatus } from '../replica-status.js';
 import type {
   DownResult, LabRuntime, ReplicaAction, ScalableService, ScaleResult, UpOptions,
 } from '../runtime.js';
-import { consumerGroupLag } from '../../lab/consumer-lag.js';
-import { CONNECTOR_NAME, PROFILE_GROUP, USERS_TOPIC } from '../../stack/endpoints.js';
+import { fillConsumerLag } from '../../lab/consumer-lag.js';
+import { CONNECTOR_NAME } from '../../stack/endpoints.js';
 import { DEFAULT_TUNING, loadTuning } from '../../stack/tuning.js';
 import { connectorRunning } from '../probes.js';
 import { waitUntil } from '../wait-until.js';
 import { registerConnector } from './services/connect.js';
 import { replicaStatuses } from './local-replica-status.js';
 import {
-  readLabState, replicaId, writeLabState, type LabState, type ReplicaRecord, type ServiceName,
+  readLabState, replicaId, requireReplica, writeLabState, type LabState, type ReplicaRecord,
+  type ServiceName,
 } from '../lab-state.js';
 import { createLocalContext, type LocalContext, type LocalService } from './local-context.js';
 import { PORT_SPAN } from '../../stack/ports.js';
@@ -281,33 +282,11 @@ export class LocalRuntime implements LabRuntime {
   async status(): Promise<ReplicaStatus[]> {
     const state = this.requireState();
     const ctx = this.context(state);
-    const rows = await replicaStatuses(ctx, state);
-    if (!rows.some((row) => row.service === 'profile')) return rows;
-
-    try {
-      const lag = await consumerGroupLag(ctx.endpoints.kafkaBrokers, PROFILE_GROUP, USERS_TOPIC);
-      for (const row of rows.filter((r) => r.service === 'profile')) {
-        // Each profile replica names its Kafka client authlab-<replica id>.
-        const member = lag.members.find((m) => m.clientId === `authlab-${row.id}`);
-        row.consumerLag = member ? member.lagEvents : null;
-      }
-    } catch {
-      // Kafka down: lag is unknown, which the table shows as "-".
-    }
-    return rows;
+    return fillConsumerLag(await replicaStatuses(ctx, state), ctx.endpoints.kafkaBrokers);
   }
 
   async logs(id: string, lines: number): Promise<string> {
-    return tailOfFile(this.requireRecord(this.requireState(), id).logFile, lines);
-  }
-
-  private requireRecord(state: LabState, id: string): ReplicaRecord {
-    const record = state.replicas[id];
-    if (!record) {
-      throw new LabError('BAD_INPUT', `no replica named "${id}"; replicas: ` +
-        Object.keys(state.replicas).join(', '));
-    }
-    return record;
+    return tailOfFile(requireReplica(this.requireState(), id).logFile, lines);
   }
 
   /**
@@ -316,7 +295,7 @@ export class LocalRuntime implements LabRuntime {
    */
   async act(id: string, action: ReplicaAction): Promise<void> {
     const state = this.requireState();
-    const record = this.requireRecord(state, id);
+    const record = requireReplica(state, id);
     const service = localService(record.service);
     switch (action) {
       case 'stop':

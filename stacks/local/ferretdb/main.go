@@ -49,6 +49,12 @@ func main() {
 
 	logger.Info("listening", "addr", *listen, "sqlite", *sqliteURL)
 
+	if dir, err := sqliteDir(*sqliteURL); err == nil {
+		go keepIDIndexes(ctx, dir, logger)
+	} else {
+		logger.Warn("cannot read the SQLite folder from --sqlite-url; no _id path indexes", "error", err)
+	}
+
 	if err := server.Run(ctx); err != nil && ctx.Err() == nil {
 		fmt.Fprintf(os.Stderr, "authlab-ferretdb: %v\n", err)
 		os.Exit(1)
