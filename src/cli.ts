@@ -65,7 +65,8 @@ function buildProgram(run: (action: () => Promise<number>) => Promise<void>): Co
     .option('--auth <n>', 'auth replicas')
     .option('--profile <n>', 'profile replicas')
     .option('--bcrypt-cost <n>', 'bcrypt cost of the auth service (4-15)')
-    .option('--only <services>', `start only these (and their dependencies): ${SERVICE_NAMES.join(',')}`)
+    .option('--only <services>',
+      `start only these and their dependencies: ${SERVICE_NAMES.join(',')}`)
     .action((options) => run(() => upCommand(config({
       authReplicas: options.auth, profileReplicas: options.profile, bcryptCost: options.bcryptCost,
     }), { only: parseOnly(options.only) })));

@@ -5,6 +5,7 @@
 import type { LabConfig } from '../config/lab-config.js';
 import { openRunningLab } from '../lab/running-lab.js';
 import { describeParams, parseParams } from '../experiments/parse-params.js';
+import type { ExperimentDefinition } from '../experiments/experiment-definition.js';
 import { EXPERIMENTS, findExperiment } from '../experiments/registry.js';
 import {
   createRunFolder, gitCommit, hostInfo, writeRunInfo, writeSummaryJson, type RunInfo,
@@ -12,10 +13,12 @@ import {
 import { packageDir } from '../paths.js';
 import { writeReportFiles } from './report.js';
 
+function describe(experiment: ExperimentDefinition): string {
+  return `${experiment.name}: ${experiment.summary}\n${describeParams(experiment.params)}\n`;
+}
+
 function listExperiments(): number {
-  for (const experiment of EXPERIMENTS) {
-    process.stdout.write(`${experiment.name}  ${experiment.summary}\n${describeParams(experiment.params)}\n`);
-  }
+  process.stdout.write(EXPERIMENTS.map(describe).join('\n'));
   return 0;
 }
 
@@ -23,7 +26,7 @@ export async function experimentCommand(config: LabConfig, name: string, args: s
   if (name === 'list') return listExperiments();
   const experiment = findExperiment(name);
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${experiment.name}: ${experiment.summary}\n${describeParams(experiment.params)}\n`);
+    process.stdout.write(describe(experiment));
     return 0;
   }
   const params = parseParams(experiment.name, experiment.params, args);

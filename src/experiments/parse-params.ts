@@ -19,7 +19,8 @@ function parseValue(spec: ParamSpec, raw: string): number | string {
     case 'number': return parseDecimal(raw, rule);
     case 'choice':
       if (!spec.choices?.includes(raw)) {
-        throw badInput(`${flagName(spec.name)} must be one of ${spec.choices?.join(', ')}, got "${raw}"`);
+        throw badInput(
+          `${flagName(spec.name)} must be one of ${spec.choices?.join(', ')}, got "${raw}"`);
       }
       return raw;
     case 'text': return spec.check ? spec.check(raw, flagName(spec.name)) : raw;
@@ -34,7 +35,9 @@ export function parseParams(experiment: string, specs: readonly ParamSpec[], arg
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
     if (!arg.startsWith('--')) throw badInput(`unexpected argument "${arg}" for ${experiment}`);
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const equals = arg.indexOf('=');
+    const flag = equals === -1 ? arg : arg.slice(0, equals);
+    const inline = equals === -1 ? undefined : arg.slice(equals + 1);
     const spec = specs.find((s) => flagName(s.name) === flag);
     if (!spec) throw badInput(`${experiment} has no option ${flag}; its options: ${known}`);
     if (given.has(spec.name)) throw badInput(`${flag} is given twice`);
@@ -52,7 +55,9 @@ export function parseParams(experiment: string, specs: readonly ParamSpec[], arg
 
 export function describeParams(specs: readonly ParamSpec[]): string {
   return specs.map((s) => {
-    if (s.kind === 'text') return `  --${s.name} <${s.unit ?? 'text'}>  ${s.help} (default ${s.default})`;
+    if (s.kind === 'text') {
+      return `  --${s.name} <${s.unit ?? 'text'}>  ${s.help} (default ${s.default || 'none'})`;
+    }
     const range = s.kind === 'choice' ? s.choices?.join('|') :
       `${s.exclusiveMin ? '>' : ''}${s.min ?? ''}..${s.max ?? ''}`;
     return `  --${s.name} <${s.unit ?? s.kind}>  ${s.help} (default ${s.default}; ${range})`;

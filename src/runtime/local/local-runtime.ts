@@ -236,7 +236,9 @@ export class LocalRuntime implements LabRuntime {
    * Changes a replicated service's replica count. New replicas pass readiness before Nginx
    * routes to them; removed ones leave Nginx first, then drain and stop.
    */
-  async scale(serviceName: ScalableService, count: number, signal?: AbortSignal): Promise<ScaleResult> {
+  async scale(
+    serviceName: ScalableService, count: number, signal?: AbortSignal,
+  ): Promise<ScaleResult> {
     const state = this.requireState();
     const ctx = this.context(state);
     const service = localService(serviceName);
@@ -246,7 +248,9 @@ export class LocalRuntime implements LabRuntime {
     const missing = Array.from({ length: count }, (_, i) => i + 1)
       .filter((replica) => !this.isRunning(state, service, replica));
     await assertPortsFree(missing.filter((replica) => !state.replicas[`${serviceName}-${replica}`])
-      .map((replica) => ({ port: ctx.ports[serviceName](replica), owner: `${serviceName}-${replica}` })));
+      .map((replica) => ({
+        port: ctx.ports[serviceName](replica), owner: `${serviceName}-${replica}`,
+      })));
     await Promise.all(missing.map(async (replica) => {
       const record = await startReplica(service, replica, {
         ctx, events: this.events, signal: signal ?? new AbortController().signal,
