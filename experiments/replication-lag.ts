@@ -8,7 +8,7 @@
  * auth service's signup (`--via api`, the whole path). A watcher polls Mongo by `_id` for
  * each committed row; rows not seen within the timeout are counted as lost.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { MongoClient } from 'mongodb';
 
 import { badInput } from '../src/errors.js';
@@ -27,6 +27,7 @@ import type { ReplicationLagSummary } from '../src/report/lag-run-summary.js';
 import { renderTerminal } from '../src/report/render-terminal.js';
 import { MONGO_DATABASE } from '../src/stack/endpoints.js';
 import { loadTuning, tuningNames } from '../src/stack/tuning.js';
+import { recordSeries } from '../src/lab/prometheus-client.js';
 import { runtimeFor } from '../src/lab/running-lab.js';
 
 const MAX_RATE_HZ = 20_000;
@@ -122,6 +123,22 @@ async function runStep(context: ExperimentContext, step: Step, writer: UserWrite
   return { samples, writes };
 }
 
+/** What Prometheus saw of the profile replicas during the run, stored beside the samples. */
+async function recordPipelineSeries(context: ExperimentContext, startedMs: number) {
+  if (context.lab.replicas('prometheus').length === 0) return null;
+  // Prometheus scrapes every 2 s: give it one more scrape of the run's end.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  const result = await recordSeries(context.lab.endpoints.prometheusUrl, context.runDir, {
+    'profile-applied-per-s':
+      'sum by (replica) (rate(authlab_profile_events_applied_total[10s]))',
+    'profile-cpu-cores': 'sum by (replica) (rate(authlab_profile_process_cpu_seconds_total[10s]))',
+  }, startedMs, Date.now());
+  if (result.failed.length > 0) {
+    context.say(`Prometheus did not answer for: ${result.failed.join(', ')}`);
+  }
+  return { files: result.written.map((path) => basename(path)), failed: result.failed };
+}
+
 async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
   const { config, lab, params, runDir, say } = context;
   const tuning = loadTuning(params.profile as string);
@@ -137,6 +154,7 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
   });
   const samplesFile = await LagSampleWriter.open(join(runDir, RUN_FILES.samples));
 
+  const startedMs = Date.now();
   try {
     watcher.start();
     const all: LagSample[] = [];
@@ -161,6 +179,7 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
       rateHz: step.rateHz, bounded: step.bounded,
       stageP50Ms: stageP50s(all.filter((s) => s.rateHz === step.rateHz)),
     })));
+    const prometheus = await recordPipelineSeries(context, startedMs);
     const summary = {
       ...overall,
       via: params.via,
@@ -169,6 +188,7 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
       steps,
       knee,
       watcher: watcherStats,
+      prometheus,
     };
     return { summary, table: renderTerminal(summary as ReplicationLagSummary) };
   } finally {

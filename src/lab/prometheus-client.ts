@@ -77,3 +77,24 @@ export async function saveSeries(runDir: string, name: string, series: PromSerie
   await writeFile(path, series.map((s) => JSON.stringify(s)).join('\n') + '\n');
   return path;
 }
+
+/**
+ * Stores the given range queries over [startMs, endMs] in the run folder, one NDJSON file
+ * each. Returns the files written and the queries that failed; a run never fails because
+ * Prometheus did not answer: its own samples are the measurement.
+ */
+export async function recordSeries(baseUrl: string, runDir: string,
+  queries: Record<string, string>, startMs: number, endMs: number) {
+  const written: string[] = [];
+  const failed: string[] = [];
+  for (const [name, query] of Object.entries(queries)) {
+    try {
+      const series = await queryRange(baseUrl, query, Math.floor(startMs / 1000) - 5,
+        Math.ceil(endMs / 1000) + 5, 1);
+      written.push(await saveSeries(runDir, name, series));
+    } catch {
+      failed.push(name);
+    }
+  }
+  return { written, failed };
+}
