@@ -12,7 +12,7 @@
  *
  * Both stop by themselves at endMs and after maxRequests, and give up waiting at hardStopMs.
  */
-import type { Clock } from '../measure/clock.js';
+import { sleepOrAbort, type Clock } from '../measure/clock.js';
 
 /** Sends request `index`, due at `dueMs`; calls `done` exactly once when it has ended. */
 export type SendRequest = (index: number, dueMs: number, done: () => void) => void;
@@ -50,17 +50,6 @@ export interface OpenScheduleOptions {
 }
 
 const DEFAULT_BURST = 256;
-
-/** Sleeps until tMs; false when the signal aborted first. */
-async function sleepUntil(clock: Clock, tMs: number, signal?: AbortSignal): Promise<boolean> {
-  try {
-    await clock.sleepUntil(tMs, signal);
-    return true;
-  } catch (error) {
-    if (signal?.aborted) return false;
-    throw error;
-  }
-}
 
 /** Counts requests in flight and lets the schedule wait for one to end or for a deadline. */
 class InFlight {
@@ -148,7 +137,7 @@ export async function runOpenSchedule(
     }
     if (dueMs > nowMs) {
       sinceYield = 0;
-      if (await sleepUntil(clock, dueMs, signal)) continue;
+      if (await sleepOrAbort(clock, dueMs, signal)) continue;
       stopReason = 'aborted';
       break;
     }
@@ -201,7 +190,7 @@ export async function runClosedSchedule(
   let index = 0;
   let stopReason: ScheduleStop = 'end';
 
-  if (!(await sleepUntil(clock, options.startMs, signal))) stopReason = 'aborted';
+  if (!(await sleepOrAbort(clock, options.startMs, signal))) stopReason = 'aborted';
 
   let running = options.concurrency;
   let allStopped: () => void = () => undefined;

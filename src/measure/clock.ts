@@ -147,3 +147,14 @@ export class FakeClock implements Clock {
 function settlePending(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Sleeps until tMs; false when the signal aborted first (an abort is not an error here). */
+export async function sleepOrAbort(clock: Clock, tMs: number, signal?: AbortSignal) {
+  try {
+    await clock.sleepUntil(tMs, signal);
+    return true;
+  } catch (error) {
+    if (signal?.aborted) return false;
+    throw error;
+  }
+}

@@ -5,7 +5,7 @@
  * and returned, never hidden.
  */
 import { badInput } from '../errors.js';
-import type { Clock } from './clock.js';
+import { sleepOrAbort, type Clock } from './clock.js';
 
 /**
  * Ops allowed in flight at once before the schedule waits for one to settle. It protects the
@@ -131,17 +131,6 @@ function validate(options: OpenLoopOptions): number {
     throw badInput(`open-loop maxInFlight must be a whole number >= 1, got ${maxInFlight}`);
   }
   return maxInFlight;
-}
-
-/** Sleeps until tMs; false when the signal aborted first. */
-async function sleepOrAbort(clock: Clock, tMs: number, signal?: AbortSignal): Promise<boolean> {
-  try {
-    await clock.sleepUntil(tMs, signal);
-    return true;
-  } catch (error) {
-    if (signal?.aborted) return false;
-    throw error;
-  }
 }
 
 /**
