@@ -167,7 +167,9 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
       const summary = summariseLag(samples, { watcherResolutionMs: 0 });
       const trend = lagTrend(samples);
       steps.push({ rateHz: step.rateHz, count: step.count, writes, trend,
-        bounded: summary.lost === 0 && writes.failed === 0 && !trend.growing, summary });
+        bounded: summary.lost === 0 && writes.failed === 0 && !trend.growing &&
+          writes.achievedRateHz >= 0.95 * step.rateHz,
+        summary });
     }
     await watcher.stop();
 

@@ -2,10 +2,11 @@
  * Whether lag stays bounded during a step of a rate sweep, and where the pipeline stops
  * keeping up (the knee). Computed from samples only, so a reader can redo it from the CSV.
  *
- * A step is "growing" when the lag of its last third of rows (by commit time) is clearly above
- * that of its first third: more than twice it and more than 50 ms higher. A step that
- * lost rows is not bounded either. The knee is the highest rate of the sweep up to which
- * every step was bounded.
+ * A step is "growing" when lag rises with time through the step: the least-squares slope of
+ * lag against commit time is above 50 ms per second (the pipeline falls behind by more than
+ * 5% of the rate) and its last third of rows lagged more than its first third. A step that
+ * lost rows, failed writes or could not write at 95% of its rate is not bounded either.
+ * The knee is the highest rate of the sweep up to which every step was bounded.
  */
 import type { LagSample, StageName } from './lag-sample.js';
 import { STAGES, stageDurationsMs } from './lag-sample.js';
@@ -19,8 +20,8 @@ export interface LagTrend {
   growing: boolean;
 }
 
-const GROWTH_RATIO = 2;
-const GROWTH_FLOOR_MS = 50;
+/** Lag gained per second of run above which a step is falling behind. */
+const GROWTH_SLOPE_MS_PER_S = 50;
 
 function slope(points: Array<[number, number]>): number | null {
   if (points.length < 2) return null;
@@ -47,8 +48,8 @@ export function lagTrend(samples: readonly LagSample[]): LagTrend {
   const last = summariseMs(seen.slice(-third).map((s) => s.lagMs as number)).p50;
   const startMs = seen[0]?.tCommitMs ?? 0;
   const perS = slope(seen.map((s) => [(s.tCommitMs - startMs) / 1000, s.lagMs as number]));
-  const growing = first !== null && last !== null &&
-    last > first * GROWTH_RATIO && last - first > GROWTH_FLOOR_MS;
+  const growing = first !== null && last !== null && perS !== null &&
+    perS > GROWTH_SLOPE_MS_PER_S && last > first;
   return { firstThirdP50Ms: first, lastThirdP50Ms: last, slopeMsPerS: perS, growing };
 }
 

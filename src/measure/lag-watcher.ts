@@ -31,6 +31,10 @@ export interface WatcherOptions {
   batchLimit?: number;
   /** Lookups in flight at once. */
   concurrency?: number;
+  /** A cycle ends after this many lookups in a row found nothing (see pollLoop). */
+  missRunLimit?: number;
+  /** Every this many cycles, one checks every pending id. */
+  fullPassEvery?: number;
 }
 
 export interface WatcherStats {
@@ -116,16 +120,21 @@ export class LagWatcher {
   }
 
   /**
-   * One cycle checks every pending id once, oldest first, `concurrency` lookups at a time,
-   * each by `_id` equality: FerretDB answers that from its primary key, where an `$in` over
-   * many ids scans the whole collection (measured: about 3 ms against 30 ms at 200 docs, the
-   * scan growing with the collection). A cycle starts at most every pollIntervalMs, so the
-   * watcher's load on Mongo stays bounded; the time between two checks of one id is its
-   * resolution, recorded as the cycle length.
+   * A cycle checks pending ids oldest first, `concurrency` lookups at a time, each by `_id`
+   * equality: FerretDB answers that from an index, where an `$in` over many ids scans the
+   * whole collection. Documents appear in roughly commit order (in order per partition), so
+   * a cycle stops after `missRunLimit` lookups in a row found nothing: younger ids are most
+   * likely not there either, and checking them would only load Mongo. Every
+   * `fullPassEvery`-th cycle checks every pending id, so an early arrival waits at most that
+   * many cycles. A cycle starts at most every pollIntervalMs; the time between the ends of
+   * two cycles is the watcher's resolution.
    */
   private async pollLoop(): Promise<void> {
     const { clock, pollIntervalMs } = this.options;
     const concurrency = this.options.concurrency ?? 4;
+    const missRunLimit = this.options.missRunLimit ?? 64;
+    const fullPassEvery = this.options.fullPassEvery ?? 8;
+    let cycle = 0;
     while (this.running) {
       const startedMs = clock.nowMs();
       if (this.pending.size === 0) {
@@ -134,13 +143,16 @@ export class LagWatcher {
         continue;
       }
 
+      cycle += 1;
+      const fullPass = cycle % fullPassEvery === 0;
       // Sets iterate in insertion order: the oldest pending ids come first.
-      const ids = [...this.pending].slice(0, this.options.batchLimit ?? 2000);
+      const ids = [...this.pending].slice(0, this.options.batchLimit ?? 20_000);
       let next = 0;
+      let missRun = 0;
       const lookups = Array.from({ length: Math.min(concurrency, ids.length) }, async () => {
-        while (next < ids.length && this.running) {
-          const id = ids[next++] as string;
-          await this.check(id);
+        while (next < ids.length && this.running && (fullPass || missRun < missRunLimit)) {
+          const found = await this.check(ids[next++] as string);
+          missRun = found ? 0 : missRun + 1;
         }
       });
       await Promise.all(lookups);
@@ -149,7 +161,8 @@ export class LagWatcher {
     }
   }
 
-  private async check(id: string): Promise<void> {
+  /** One lookup; true when the document is there. */
+  private async check(id: string): Promise<boolean> {
     const { clock } = this.options;
     const askedMs = clock.nowMs();
     try {
@@ -160,10 +173,12 @@ export class LagWatcher {
       if (doc && this.pending.delete(id)) {
         this.sightings.set(id, { tVisibleMs: answeredMs, cdc: readCdcStamps(doc) });
       }
+      return doc !== null;
     } catch (error) {
       // Mongo down or slow: keep trying; rows not seen by the deadline count as lost.
       this.queryErrors += 1;
       this.lastQueryError = error;
+      return false;
     }
   }
 

@@ -39,8 +39,11 @@ export function stepsTable(views: readonly StepView[]): TextTable {
   const failures = views.filter((v) => v.writes?.firstError)
     .map((v) => `at ${rateLabel(v.rateHz)}: ${v.writes?.firstError}`);
   const note = 'Rate: offered, and achieved by the open-loop writer (rows/s). Trend: growing ' +
-    'when the last third of a step\'s rows lagged more than twice, and 50 ms more than, the ' +
-    'first third.' + (failures.length ? ` First failed write ${failures.join('; ')}.` : '');
+    'when lag rose by more than 50 ms per second of the step (the pipeline fell behind by ' +
+    'over 5% of the rate). A step is bounded when it did not grow, lost nothing, failed no ' +
+    'write and wrote at 95% of its rate or more. The observe stage includes the watcher\'s ' +
+    'own delay: when it dominates, the watcher, not the pipeline, is the limit.' +
+    (failures.length ? ` First failed write ${failures.join('; ')}.` : '');
   return {
     title: 'Lag per rate (ms)',
     head: ['rate', 'achieved', 'rows', 'seen', 'lost', 'p50', 'p95', 'p99', 'max', 'trend',
