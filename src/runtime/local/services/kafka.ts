@@ -24,7 +24,8 @@ function formatStorage(ctx: LocalContext, dataDir: string): void {
     '-Xmx256m', '-cp', `${jarsDir(ctx.config.cacheDir, 'kafka')}/*`,
     `-Dlog4j2.configurationFile=${join(ctx.dirs.config, 'log4j2.properties')}`,
     'kafka.tools.StorageTool', 'format', '--standalone',
-    '-t', ctx.secrets.kafkaClusterId, '-c', propertiesPath(ctx),
+    // The = form: an id starting with "-" must not be taken for an option.
+    `--cluster-id=${ctx.secrets.kafkaClusterId}`, '-c', propertiesPath(ctx),
   ], { encoding: 'utf8' });
   if (result.status !== 0 || !existsSync(join(dataDir, 'meta.properties'))) {
     throw new LabError('COMPONENT_FAILED', 'formatting Kafka storage failed',
