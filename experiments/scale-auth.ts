@@ -24,12 +24,6 @@ import { resolveTarget } from '../src/load/target.js';
 import { renderScaleTerminal } from '../src/report/load-report.js';
 import { LabEvents } from '../src/runtime/lifecycle-events.js';
 
-/*
- * Limitation: the bcrypt cost reported (and given to replicas started by the scale) is the
- * one of this command's configuration; replicas already running keep the cost they were
- * started with. Reading it from each replica's metrics would make the report exact.
- */
-
 /** At most this many steps: each one is a full warm-up and measurement. */
 const MAX_STEPS = 8;
 
@@ -96,11 +90,13 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
 
   const measured: Omit<ScaleStep, 'efficiency'>[] = [];
   const before = context.lab.replicas('auth').length;
+  // The cost the lab's replicas hash with, fixed when the lab started.
+  const labBcryptCost = context.lab.state.bcryptCost ?? config.bcryptCost;
   try {
     for (const replicas of counts) {
       if (context.signal.aborted) break;
       const step = await measureStep(context, replicas);
-      measured.push({ ...step, hints: hintsFor(step, cores, config.bcryptCost) });
+      measured.push({ ...step, hints: hintsFor(step, cores, labBcryptCost) });
     }
   } finally {
     // Leave the lab as it was found: the experiment's replica counts are its own business.
@@ -114,7 +110,7 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
   const summary: ScaleSummary = {
     kind: 'scale-auth',
     cores,
-    bcryptCost: config.bcryptCost,
+    bcryptCost: labBcryptCost,
     baselineReplicas,
     steps,
     note: 'efficiency = throughput at N / (N / baseline x throughput at the baseline); ' +

@@ -37,7 +37,7 @@ export async function experimentCommand(config: LabConfig, name: string, args: s
     .map(([component, version]) => [component, version ?? 'unknown']));
   const run: RunInfo = {
     experiment: experiment.name,
-    parameters: { ...params, bcryptCost: config.bcryptCost, authReplicas:
+    parameters: { ...params, bcryptCost: lab.state.bcryptCost ?? config.bcryptCost, authReplicas:
       lab.replicas('auth').length, profileReplicas: lab.replicas('profile').length },
     runtime: lab.state.runtime,
     versions,

@@ -53,6 +53,11 @@ export interface LabState {
   replicas: Record<string, ReplicaRecord>;
   /** The tuning profile (stacks/tuning) the lab runs with; absent means "default". */
   tuning?: string;
+  /**
+   * The bcrypt cost every auth replica of this lab hashes with, fixed when the lab first
+   * starts so replicas added later never differ; `down --purge` then `up` changes it.
+   */
+  bcryptCost?: number;
 }
 
 export function statePath(labDir: string): string {

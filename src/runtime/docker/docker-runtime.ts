@@ -4,13 +4,13 @@
  * ports published on 127.0.0.1 at the same numbers as the local runtime's, and readiness
  * through the same probes. The state file records each replica's container id.
  */
-import { existsSync, rmSync } from 'node:fs';
 
 import type Docker from 'dockerode';
 
 import type { LabConfig } from '../../config/lab-config.js';
 import { LabError } from '../../errors.js';
 import { fillConsumerLag } from '../../lab/consumer-lag.js';
+import { purgeLabFolder } from '../purge-lab-folder.js';
 import {
   readLabState, replicaId, requireReplica, writeLabState, type LabState, type ReplicaRecord,
   type ServiceName,
@@ -261,8 +261,7 @@ export class DockerRuntime implements LabRuntime {
     for (const port of ports) if (!(await isPortFree(port))) busyPorts.push(port);
     if (options.purge) {
       await removeVolumes(this.docker, this.labId);
-      const dir = this.config.labDir;
-      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+      purgeLabFolder(this.config.labDir);
     }
     return { stopped, busyPorts };
   }

@@ -4,7 +4,7 @@
  * started, and the state file is rewritten after every change so an interrupted command
  * never loses track of a process.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 import type { LabConfig } from '../../config/lab-config.js';
@@ -27,6 +27,7 @@ import {
 } from '../lab-state.js';
 import { createLocalContext, type LocalContext, type LocalService } from './local-context.js';
 import { PORT_SPAN } from '../../stack/ports.js';
+import { isLabFolder, purgeLabFolder } from '../purge-lab-folder.js';
 import { assertPortsFree, ephemeralOverlap, isPortFree } from './ports-free.js';
 import {
   isOurProcessAlive, signalProcess, stopProcess, tailOfFile,
@@ -88,8 +89,9 @@ export class LocalRuntime implements LabRuntime {
   }
 
   private context(state: LabState): LocalContext {
+    const bcryptCost = state.bcryptCost ?? this.config.bcryptCost;
     return createLocalContext(
-      { ...this.config, portBase: state.portBase }, state.postgresDataDir, state);
+      { ...this.config, portBase: state.portBase, bcryptCost }, state.postgresDataDir, state);
   }
 
   private replicaCount(service: LocalService, state: LabState): number {
@@ -107,6 +109,12 @@ export class LocalRuntime implements LabRuntime {
         'run `authlab down` before changing the port base');
     }
     state.portBase = this.config.portBase;
+    state.bcryptCost ??= this.config.bcryptCost;
+    if (state.bcryptCost !== this.config.bcryptCost) {
+      this.events.emit({ type: 'step', message: `warning: this lab hashes at bcrypt cost ` +
+        `${state.bcryptCost}, not ${this.config.bcryptCost}; every replica keeps the lab's cost ` +
+        '(run `authlab down --purge` to start over with another)' });
+    }
     writeLabState(state);
     const overlap = ephemeralOverlap(state.portBase, state.portBase + PORT_SPAN);
     if (overlap) this.events.emit({ type: 'step', message: `warning: ${overlap}` });
@@ -209,6 +217,8 @@ export class LocalRuntime implements LabRuntime {
       if (options.purge) this.purge(null);
       return { stopped: 0, busyPorts: [] };
     }
+    // Checked before anything stops: a wrong --lab-dir must fail before it does harm.
+    if (options.purge && !isLabFolder(this.config.labDir)) purgeLabFolder(this.config.labDir);
 
     const records = Object.values(state.replicas);
     await this.stopRecords(state, records);
@@ -229,7 +239,7 @@ export class LocalRuntime implements LabRuntime {
       // The root-only data folder under /var/lib/authlab/<lab>: remove it and its lab folder.
       rmSync(dirname(state.postgresDataDir), { recursive: true, force: true });
     }
-    if (existsSync(this.config.labDir)) rmSync(this.config.labDir, { recursive: true, force: true });
+    purgeLabFolder(this.config.labDir);
   }
 
   /**
