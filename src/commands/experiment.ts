@@ -3,6 +3,7 @@
  * record it in a new run folder (run.json first, then samples, summary and report).
  */
 import type { LabConfig } from '../config/lab-config.js';
+import { LabError } from '../errors.js';
 import { openRunningLab } from '../lab/running-lab.js';
 import { describeParams, parseParams } from '../experiments/parse-params.js';
 import type { ExperimentDefinition } from '../experiments/experiment-definition.js';
@@ -57,10 +58,17 @@ export async function experimentCommand(config: LabConfig, name: string, args: s
     const outcome = await experiment.run({
       config, lab, params, runDir: folder.path, signal: interrupt.signal, say,
     });
+    const interrupted = interrupt.signal.aborted;
     await writeSummaryJson(folder.path, outcome.summary);
-    await writeRunInfo(folder.path, { ...run, endedAt: new Date().toISOString() });
+    await writeRunInfo(folder.path, {
+      ...run, endedAt: new Date().toISOString(), ...(interrupted ? { interrupted } : {}),
+    });
     await writeReportFiles(folder);
     process.stdout.write(`${outcome.table}\nrun folder: ${folder.path}\n`);
+    if (interrupted) {
+      throw new LabError('INTERRUPTED', 'interrupted: the run folder holds what was measured ' +
+        'until then, marked "interrupted" in run.json');
+    }
   } finally {
     process.off('SIGINT', onSignal);
   }

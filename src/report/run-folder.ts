@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -35,6 +36,8 @@ const runInfoSchema = z.object({
   startedAt: z.string(),
   /** Null while the run goes on, or when it was interrupted before it could finish. */
   endedAt: z.string().nullable(),
+  /** True when Ctrl-C cut the run short: its figures cover only what ran. */
+  interrupted: z.boolean().optional(),
 });
 
 export type HostInfo = z.infer<typeof hostSchema>;
@@ -177,7 +180,8 @@ function suffixOf(name: string): number {
 export async function resolveRun(resultsDir: string, ref = 'latest'): Promise<RunFolder> {
   const runs = await listRuns(resultsDir);
   if (ref === 'latest') {
-    const newest = runs[0];
+    // An interrupted or refused run may have no summary yet: latest is the newest complete one.
+    const newest = runs.find((run) => existsSync(join(run.path, RUN_FILES.summary)));
     if (!newest) {
       throw new LabError('NO_RUNS', `no runs in ${resultsDir}; run an experiment first, ` +
         'e.g. authlab experiment replication-lag');

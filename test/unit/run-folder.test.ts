@@ -62,6 +62,10 @@ test('a run resolves as latest, by folder name or by path', async () => {
   await withResults(async (dir) => {
     const old = await createRunFolder(dir, 'a', new Date('2025-01-01T00:00:00Z'));
     const newest = await createRunFolder(dir, 'b', new Date('2025-02-01T00:00:00Z'));
+    // Newer still, but cut short before it wrote a summary: latest passes it over.
+    await createRunFolder(dir, 'c', new Date('2025-03-01T00:00:00Z'));
+    await writeSummaryJson(old.path, { count: 0 });
+    await writeSummaryJson(newest.path, { count: 0 });
 
     assert.equal((await resolveRun(dir)).name, newest.name);
     assert.equal((await resolveRun(dir, 'latest')).name, newest.name);
