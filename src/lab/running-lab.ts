@@ -3,9 +3,10 @@
  * Only a started lab knows its ports and URLs; commands never ask which runtime runs it.
  */
 import type { LabConfig, RuntimeName } from '../config/lab-config.js';
-import { LabError } from '../errors.js';
 import { LabEvents } from '../runtime/lifecycle-events.js';
-import { readLabState, type LabState, type ReplicaRecord } from '../runtime/lab-state.js';
+import {
+  readLabState, requireRunningState, type LabState, type ReplicaRecord,
+} from '../runtime/lab-state.js';
 import { componentVersions } from '../runtime/local/component-versions.js';
 import { createLocalContext, type LocalContext } from '../runtime/local/local-context.js';
 import { LocalRuntime } from '../runtime/local/local-runtime.js';
@@ -44,12 +45,10 @@ export function runtimeFor(config: LabConfig, events = new LabEvents()): LabRunt
 }
 
 export function openRunningLab(config: LabConfig): RunningLab {
-  const state = readLabState(config.labDir);
-  if (!state || Object.keys(state.replicas).length === 0) {
-    throw new LabError('NO_LAB', `no lab is running in ${config.labDir}; start one with ` +
-      '`authlab up`');
-  }
-  const context = createLocalContext({ ...config, portBase: state.portBase }, state.postgresDataDir);
+  const state = requireRunningState(config.labDir);
+  const context = createLocalContext(
+    { ...config, portBase: state.portBase, bcryptCost: state.bcryptCost ?? config.bcryptCost },
+    state.postgresDataDir, state);
   return {
     config,
     state,

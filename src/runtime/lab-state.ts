@@ -97,3 +97,12 @@ export function requireReplica(state: LabState, id: string): ReplicaRecord {
   }
   return record;
 }
+
+/** The state of a lab that runs something, or a NO_LAB error saying how to start one. */
+export function requireRunningState(labDir: string): LabState {
+  const state = readLabState(labDir);
+  if (!state || Object.keys(state.replicas).length === 0) {
+    throw new LabError('NO_LAB', `no lab is running in ${labDir}; start one with \`authlab up\``);
+  }
+  return state;
+}

@@ -12,7 +12,7 @@ import { LabError } from '../../errors.js';
 import { fillConsumerLag } from '../../lab/consumer-lag.js';
 import { purgeLabFolder } from '../purge-lab-folder.js';
 import {
-  readLabState, replicaId, requireReplica, writeLabState, type LabState, type ReplicaRecord,
+  readLabState, replicaId, requireReplica, requireRunningState, writeLabState, type LabState, type ReplicaRecord,
   type ServiceName,
 } from '../lab-state.js';
 import type { LabEvents } from '../lifecycle-events.js';
@@ -316,12 +316,7 @@ export class DockerRuntime implements LabRuntime {
   }
 
   requireState(): LabState {
-    const state = readLabState(this.config.labDir);
-    if (!state || Object.keys(state.replicas).length === 0) {
-      throw new LabError('NO_LAB', `no lab is running in ${this.config.labDir}; start one with ` +
-        '`authlab up`');
-    }
-    return state;
+    return requireRunningState(this.config.labDir);
   }
 
   async status(): Promise<ReplicaStatus[]> {

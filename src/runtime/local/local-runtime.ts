@@ -22,7 +22,7 @@ import { waitUntil } from '../wait-until.js';
 import { registerConnector } from './services/connect.js';
 import { replicaStatuses } from './local-replica-status.js';
 import {
-  readLabState, replicaId, requireReplica, writeLabState, type LabState, type ReplicaRecord,
+  readLabState, replicaId, requireReplica, requireRunningState, writeLabState, type LabState, type ReplicaRecord,
   type ServiceName,
 } from '../lab-state.js';
 import { createLocalContext, type LocalContext, type LocalService } from './local-context.js';
@@ -285,12 +285,7 @@ export class LocalRuntime implements LabRuntime {
   }
 
   requireState(): LabState {
-    const state = readLabState(this.config.labDir);
-    if (!state || Object.keys(state.replicas).length === 0) {
-      throw new LabError('NO_LAB', `no lab is running in ${this.config.labDir}; start one with ` +
-        '`authlab up`');
-    }
-    return state;
+    return requireRunningState(this.config.labDir);
   }
 
   async status(): Promise<ReplicaStatus[]> {
