@@ -19,7 +19,7 @@ describe('load experiment through the CLI', { timeout: 600_000 }, () => {
   });
 
   after(async () => {
-    await lab.run(['down', '--purge']);
+    await lab.dispose();
   });
 
   test('a short open-model run through nginx is recorded and reported', async () => {

@@ -37,7 +37,7 @@ describe('the main job: up, replication-lag, report, down', { timeout: 900_000 }
 
   after(async () => {
     // Whatever happened above, leave no process behind.
-    await lab.run(['down', '--purge']);
+    await lab.dispose();
   });
 
   test('report with no runs says so and exits 1', async () => {

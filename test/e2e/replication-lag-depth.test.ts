@@ -35,7 +35,7 @@ describe('replication lag in depth', { timeout: 900_000 }, () => {
   });
 
   after(async () => {
-    await lab.run(['down', '--purge']);
+    await lab.dispose();
   });
 
   test('stage timestamps are ordered along the pipeline', async () => {

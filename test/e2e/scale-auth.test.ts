@@ -121,7 +121,7 @@ describe('scale auth under traffic through nginx', { timeout: 600_000 }, () => {
   });
 
   after(async () => {
-    await lab.run(['down', '--purge']);
+    await lab.dispose();
   });
 
   test('1 -> 3 -> 1 fails no request and routes only to running replicas', async () => {
@@ -175,6 +175,7 @@ describe('scale auth under traffic through nginx', { timeout: 600_000 }, () => {
   test('scale with no lab running exits 1', async () => {
     const empty = await createTestLab('scale-empty');
     const result = await empty.run(['scale', 'auth=2']);
+    await empty.dispose();
     assert.equal(result.exitCode, 1);
     assert.match(result.stderr, /no lab is running/);
   });

@@ -39,7 +39,7 @@ describe('scale profile while events flow', { timeout: 900_000 }, () => {
   });
 
   after(async () => {
-    await lab.run(['down', '--purge']);
+    await lab.dispose();
   });
 
   test('1 -> 3: every partition owned by exactly one replica, every row lands once', async () => {

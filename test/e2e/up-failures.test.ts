@@ -35,7 +35,7 @@ describe('up when things go wrong', { timeout: 600_000 }, () => {
   });
 
   after(async () => {
-    await lab.run(['down', '--purge']);
+    await lab.dispose();
   });
 
   test('a port held by another process: exit 1 naming the port, nothing started', async () => {

@@ -2,7 +2,7 @@
  * Runs the real `authlab` CLI as a child process against a throwaway lab: its own lab
  * folder, results folder and port base, so tests never touch a user's lab.
  */
-import { mkdtempSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,8 @@ export interface TestLab {
   portBase: number;
   env: NodeJS.ProcessEnv;
   run(args: string[], options?: { timeoutMs?: number }): Promise<CliResult>;
+  /** Stops the lab, deletes its data and the test's temporary folder. */
+  dispose(): Promise<void>;
 }
 
 export interface CliResult {
@@ -57,20 +59,25 @@ export async function createTestLab(name: string): Promise<TestLab> {
     // A lower bcrypt cost keeps API-driven tests quick; it is recorded in every run.
     AUTHLAB_BCRYPT_COST: '4',
   };
+  const run = async (args: string[], options: { timeoutMs?: number } = {}) => {
+    const result = await execa(process.execPath, [BIN, ...args], {
+      env, reject: false, timeout: options.timeoutMs ?? 300_000, stdin: 'ignore',
+    });
+    return {
+      exitCode: result.exitCode ?? -1,
+      stdout: String(result.stdout),
+      stderr: String(result.stderr),
+    };
+  };
   return {
     labDir,
     resultsDir,
     portBase,
     env,
-    async run(args, options = {}) {
-      const result = await execa(process.execPath, [BIN, ...args], {
-        env, reject: false, timeout: options.timeoutMs ?? 300_000, stdin: 'ignore',
-      });
-      return {
-        exitCode: result.exitCode ?? -1,
-        stdout: String(result.stdout),
-        stderr: String(result.stderr),
-      };
+    run,
+    async dispose() {
+      await run(['down', '--purge']);
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }
