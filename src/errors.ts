@@ -13,6 +13,7 @@ export type LabErrorCode =
   | 'TIMEOUT' // a wait ran out
   | 'UNAVAILABLE' // a dependency (database, broker) does not answer
   | 'INTERRUPTED' // the user pressed Ctrl-C; what this command started was stopped
+  | 'BUSY' // another authlab command is changing the same lab
   | 'INTERNAL';
 
 const EXIT_CODES: Record<LabErrorCode, number> = {
@@ -26,6 +27,7 @@ const EXIT_CODES: Record<LabErrorCode, number> = {
   TIMEOUT: 1,
   UNAVAILABLE: 1,
   INTERRUPTED: 130,
+  BUSY: 1,
   INTERNAL: 1,
 };
 

@@ -2,6 +2,7 @@
 import type { LabConfig } from '../config/lab-config.js';
 import { LabError } from '../errors.js';
 import { runtimeFor } from '../lab/running-lab.js';
+import { withLabLock } from '../runtime/lab-lock.js';
 import { LabEvents } from '../runtime/lifecycle-events.js';
 import { showProgress } from '../cli/progress.js';
 
@@ -10,7 +11,8 @@ export async function downCommand(config: LabConfig, options: { purge: boolean }
   const stopShowing = showProgress(events);
   let result;
   try {
-    result = await runtimeFor(config, events).down({ purge: options.purge });
+    result = await withLabLock(config.labDir, 'down',
+      () => runtimeFor(config, events).down({ purge: options.purge }));
   } finally {
     stopShowing();
   }

@@ -1,6 +1,7 @@
 /** `authlab replica ACTION ID`: stop, kill, pause, resume or start one replica. */
 import type { LabConfig } from '../config/lab-config.js';
 import { runtimeFor } from '../lab/running-lab.js';
+import { withLabLock } from '../runtime/lab-lock.js';
 import type { ReplicaAction } from '../runtime/runtime.js';
 
 export const REPLICA_ACTIONS: ReplicaAction[] = ['stop', 'kill', 'pause', 'resume', 'start'];
@@ -10,7 +11,7 @@ const DONE: Record<ReplicaAction, string> = {
 };
 
 export async function replicaCommand(config: LabConfig, action: ReplicaAction, id: string) {
-  await runtimeFor(config).act(id, action);
+  await withLabLock(config.labDir, `replica ${action}`, () => runtimeFor(config).act(id, action));
   process.stdout.write(`${id} ${DONE[action]}\n`);
   return 0;
 }

@@ -3,6 +3,7 @@ import type { LabConfig } from '../config/lab-config.js';
 import { LIMITS } from '../config/defaults.js';
 import { badInput } from '../errors.js';
 import { runtimeFor } from '../lab/running-lab.js';
+import { withLabLock } from '../runtime/lab-lock.js';
 import { LabEvents } from '../runtime/lifecycle-events.js';
 import { parseInteger } from '../parse/numbers.js';
 import { showProgress } from '../cli/progress.js';
@@ -39,7 +40,9 @@ export async function scaleCommand(config: LabConfig, assignments: string[]) {
   const stopShowing = showProgress(events);
   try {
     const scaling = runtimeFor(config, events);
-    for (const [service, count] of wanted) await scaling.scale(service, count);
+    await withLabLock(config.labDir, 'scale', async () => {
+      for (const [service, count] of wanted) await scaling.scale(service, count);
+    });
   } finally {
     stopShowing();
   }

@@ -1,6 +1,7 @@
 /** `authlab up`: boot the stack (or check that it runs) and record the lab. */
 import type { LabConfig } from '../config/lab-config.js';
 import { runtimeFor } from '../lab/running-lab.js';
+import { withLabLock } from '../runtime/lab-lock.js';
 import { LabEvents } from '../runtime/lifecycle-events.js';
 import type { ServiceName } from '../runtime/lab-state.js';
 import { showProgress } from '../cli/progress.js';
@@ -16,7 +17,8 @@ export async function upCommand(config: LabConfig, options: { only?: ServiceName
 
   const startedMs = Date.now();
   try {
-    await runtimeFor(config, events).up({ only: options.only, signal: interrupt.signal });
+    await withLabLock(config.labDir, 'up', () =>
+      runtimeFor(config, events).up({ only: options.only, signal: interrupt.signal }));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
