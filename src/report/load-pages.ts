@@ -11,18 +11,7 @@ import { markdownTable } from './render-markdown.js';
 import type { RunInfo } from './run-folder.js';
 import { formatBytes, formatValue, type TextTable } from './summary-tables.js';
 import { barChart, lineChart, type Point } from './svg-charts.js';
-import { escapeXml as escapeHtml } from './svg-scale.js';
-
-const STYLE = `
-body { font: 14px/1.45 system-ui, sans-serif; color: #222; margin: 2rem auto; max-width: 64rem;
-  padding: 0 1rem; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
-table { border-collapse: collapse; margin: .5rem 0; }
-th, td { border: 1px solid #ccc; padding: .25rem .6rem; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-th { background: #f4f4f4; } p.note { color: #555; font-size: .9em; }
-figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
-`;
+import { embeddedJson, escapeHtml, htmlPage } from './html-page.js';
 
 function tablesOf(loadRun: LoadRun): TextTable[] {
   const { summary } = loadRun;
@@ -104,23 +93,12 @@ function charts(loadRun: LoadRun): string[] {
     seriesCharts(loadRun.series.get(`-r${step.replicas}`) ?? [], `, ${step.replicas} replica(s)`))];
 }
 
-/** JSON inside a script element: "</" and U+2028/9 must not end or break it. */
-function embeddedJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replaceAll('<', '\\u003c')
-    .replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
-}
-
 export function renderLoadHtml(loadRun: LoadRun): string {
   const { about, host, params } = aboutRows(loadRun);
   const heading = `${loadRun.run.experiment}: ${loadRun.runName}`;
   const keyValues = (title: string, rows: string[][]) =>
     `<section><h2>${escapeHtml(title)}</h2>${htmlTable(['name', 'value'], rows)}</section>`;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<title>${escapeHtml(heading)}</title>`,
-    `<style>${STYLE}</style></head><body>`,
-    `<h1>${escapeHtml(heading)}</h1>`,
+  return htmlPage(heading, [
     htmlTable([], about),
     ...tablesOf(loadRun).map(htmlSection),
     '<section><h2>Charts</h2>',
@@ -129,8 +107,6 @@ export function renderLoadHtml(loadRun: LoadRun): string {
     keyValues('Parameters', params),
     keyValues('Host', host),
     keyValues('Versions', Object.entries(loadRun.run.versions)),
-    `<script type="application/json" id="summary">${embeddedJson(loadRun.summary)}</script>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+    embeddedJson('summary', loadRun.summary),
+  ]);
 }

@@ -3,6 +3,7 @@
  * documentation says: PostgreSQL (postgres), Redis (redis), MongoDB (mongo).
  */
 import { PG_DATABASE, PG_USER } from '../../../stack/endpoints.js';
+import { POSTGRES_SERVER_ARGS } from '../../../stack/postgres-settings.js';
 import type { ContainerSpec } from '../container-spec.js';
 import { CONTAINER_PORTS, stopTimeoutS, type SpecContext } from './spec-context.js';
 
@@ -19,14 +20,7 @@ export function postgresSpec(ctx: SpecContext): ContainerSpec {
     image: ctx.images.postgres,
     cmd: [
       'postgres',
-      '-c', 'wal_level=logical',
-      '-c', 'max_wal_senders=10',
-      '-c', 'max_replication_slots=10',
-      // An idle or stuck slot pins WAL without limit; cap what it may hold.
-      '-c', 'max_slot_wal_keep_size=2GB',
-      '-c', 'max_connections=200',
-      '-c', 'timezone=UTC',
-      '-c', 'log_timezone=UTC',
+      ...POSTGRES_SERVER_ARGS,
     ],
     env: {
       POSTGRES_USER: PG_USER,

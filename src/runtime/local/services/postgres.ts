@@ -11,6 +11,7 @@ import pg from 'pg';
 import { LabError } from '../../../errors.js';
 import { PG_DATABASE, PG_USER } from '../../../stack/endpoints.js';
 import { stacksDir } from '../../../paths.js';
+import { POSTGRES_SERVER_ARGS } from '../../../stack/postgres-settings.js';
 import { postgresAnswers } from '../../probes.js';
 import { postgresBinDir } from '../installed-tools.js';
 import { baseEnvironment, type LocalContext, type LocalService } from '../local-context.js';
@@ -110,14 +111,7 @@ export const postgresService: LocalService = {
         '-c', 'listen_addresses=127.0.0.1',
         // TCP only: no socket file to place where the postgres user may write.
         '-c', 'unix_socket_directories=',
-        '-c', 'wal_level=logical',
-        '-c', 'max_wal_senders=10',
-        '-c', 'max_replication_slots=10',
-        // An idle or stuck slot pins WAL without limit; cap what it may hold.
-        '-c', 'max_slot_wal_keep_size=2GB',
-        '-c', 'max_connections=200',
-        '-c', 'timezone=UTC',
-        '-c', 'log_timezone=UTC',
+        ...POSTGRES_SERVER_ARGS,
       ],
       env: baseEnvironment({}),
       uid: user?.uid,
