@@ -3,11 +3,14 @@
  * in the lab folder. A second one fails at once with who holds it, instead of racing the
  * first for ports and the state file. A lock left by a process that died is taken over.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { LabError } from '../errors.js';
 import { isOurProcessAlive, processStartTicks } from './local/process-supervisor.js';
+import { isLabFolder } from './purge-lab-folder.js';
+
+export const LOCK_FILE = 'authlab.lock';
 
 interface LockOwner {
   pid: number;
@@ -25,24 +28,35 @@ function tryCreate(path: string, owner: LockOwner): boolean {
   }
 }
 
+/** The lock's owner, or null when the file is not a lock this module wrote. */
 function readOwner(path: string): LockOwner | null {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
+    const valid = Number.isSafeInteger(owner.pid) && typeof owner.command === 'string' &&
+      typeof owner.pidStartTicks === 'number';
+    return valid ? owner as LockOwner : null;
   } catch {
     return null;
   }
 }
 
-/** Runs body holding the lab's lock; a lab folder that does not exist yet needs none. */
+/**
+ * Runs body holding the lab's lock. A folder that holds no lab needs none (only `up` makes
+ * one), so a command pointed at the wrong folder never touches its files.
+ */
 export async function withLabLock<T>(labDir: string, command: string, body: () => Promise<T>) {
   if (command === 'up') mkdirSync(labDir, { recursive: true });
-  if (!existsSync(labDir)) return body();
-  const path = join(labDir, 'lock');
+  else if (!isLabFolder(labDir)) return body();
+  const path = join(labDir, LOCK_FILE);
   const owner = { pid: process.pid, pidStartTicks: processStartTicks(process.pid) ?? -1, command };
 
   if (!tryCreate(path, owner)) {
     const holder = readOwner(path);
-    if (holder && isOurProcessAlive(holder.pid, holder.pidStartTicks)) {
+    if (!holder) {
+      throw new LabError('BAD_INPUT', `${path} exists and is not an authlab lock; move it ` +
+        'away or choose another lab folder');
+    }
+    if (isOurProcessAlive(holder.pid, holder.pidStartTicks)) {
       throw new LabError('BUSY', `another authlab command (\`${holder.command}\`, pid ` +
         `${holder.pid}) is changing this lab; wait for it to finish`);
     }

@@ -25,7 +25,7 @@ export function purgeLabFolder(dir: string): void {
   for (const entry of LAB_ENTRIES) rmSync(join(dir, entry), { recursive: true, force: true });
   // Leftover temporary state files of an interrupted write.
   for (const entry of readdirSync(dir)) {
-    if (entry.startsWith('state.json.tmp-') || entry === 'lock') {
+    if (entry.startsWith('state.json.tmp-') || entry === 'authlab.lock') {
       rmSync(join(dir, entry), { force: true });
     }
   }
