@@ -5,13 +5,14 @@
  *
  * Rows are written open-loop at the target rate (a slow pipeline shows up as lag, never as a
  * slower writer), straight into Postgres (`--via sql`, the CDC path alone) or through the
- * auth service's signup (`--via api`, the whole path). A watcher polls Mongo by `_id` for
- * each committed row; rows not seen within the timeout are counted as lost.
+ * auth service's signup (`--via api`, the whole path). A watcher notes when each committed
+ * row's profile document becomes visible (src/lab/lag-watcher-for-lab.ts says which one);
+ * rows not seen within the timeout are counted as lost.
  */
 import { basename, join } from 'node:path';
 import { MongoClient } from 'mongodb';
 
-import { badInput } from '../src/errors.js';
+import { badInput, LabError } from '../src/errors.js';
 import type {
   ExperimentContext, ExperimentDefinition, ExperimentOutcome,
 } from '../src/experiments/experiment-definition.js';
@@ -19,14 +20,16 @@ import { systemClock } from '../src/measure/clock.js';
 import { buildLagSample, LagSampleWriter, type LagSample } from '../src/measure/lag-sample.js';
 import { summariseLag } from '../src/measure/lag-summary.js';
 import { findKnee, lagTrend, stageP50s } from '../src/measure/lag-trend.js';
-import { LagWatcher } from '../src/measure/lag-watcher.js';
+import type { VisibilityWatcher } from '../src/measure/visibility-watcher.js';
 import { apiWriter, sqlWriter, type UserWriter } from '../src/measure/lag-writers.js';
 import { runOpenLoop } from '../src/measure/open-loop-schedule.js';
 import { RUN_FILES } from '../src/report/run-folder.js';
 import type { ReplicationLagSummary } from '../src/report/lag-run-summary.js';
 import { renderTerminal } from '../src/report/render-terminal.js';
-import { MONGO_DATABASE } from '../src/stack/endpoints.js';
 import { loadTuning, tuningNames } from '../src/stack/tuning.js';
+import {
+  lagWatcherFor, WATCHER_CHOICES, type WatcherChoice,
+} from '../src/lab/lag-watcher-for-lab.js';
 import { recordSeries } from '../src/lab/prometheus-client.js';
 import { runtimeFor } from '../src/lab/running-lab.js';
 
@@ -75,7 +78,7 @@ function chooseWriter(context: ExperimentContext): { writer: UserWriter; target:
 }
 
 async function runStep(context: ExperimentContext, step: Step, writer: UserWriter,
-  watcher: LagWatcher) {
+  watcher: VisibilityWatcher) {
   const rows: Array<{ seq: number; userId: string; tScheduledMs: number; tCommitMs: number }> = [];
   const errors: string[] = [];
   context.say(`step ${step.rateHz}/s: writing ${step.count} rows`);
@@ -99,6 +102,7 @@ async function runStep(context: ExperimentContext, step: Step, writer: UserWrite
   context.say(`step ${step.rateHz}/s: wrote ${rows.length} (${errors.length} failed); waiting ` +
     `up to ${context.params.timeout} ms for ${watcher.pendingCount} documents`);
   await watcher.drain(context.params.timeout as number);
+  if (watcher.failure) throw new LabError('COMPONENT_FAILED', watcher.failure);
   const samples = rows.map((row): LagSample => {
     const sighting = watcher.sightings.get(row.userId);
     return buildLagSample({
@@ -148,15 +152,14 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
   const { writer, target } = chooseWriter(context);
   const mongo = new MongoClient(lab.endpoints.mongoUrl);
   await mongo.connect();
-  const watcher = new LagWatcher(mongo.db(MONGO_DATABASE).collection('profiles'), {
-    pollIntervalMs: params['poll-interval'] as number,
-    clock: systemClock,
-  });
+  const watcher = lagWatcherFor(lab, params.watcher as WatcherChoice, mongo,
+    params['poll-interval'] as number);
   const samplesFile = await LagSampleWriter.open(join(runDir, RUN_FILES.samples));
 
   const startedMs = Date.now();
   try {
-    watcher.start();
+    await watcher.start();
+    say(`watching with the ${watcher.kind} watcher, every ${params['poll-interval']} ms`);
     const all: LagSample[] = [];
     const steps = [];
     for (const step of plannedSteps(params)) {
@@ -219,8 +222,11 @@ export const replicationLag: ExperimentDefinition = {
       help: 'tuning profile (stacks/tuning) the lab is switched to before measuring' },
     { name: 'timeout', kind: 'int', default: 30_000, min: 100, max: 3_600_000, unit: 'ms',
       help: 'how long after a step\'s last write a missing document may still arrive' },
-    { name: 'poll-interval', kind: 'number', default: 2, min: 0.1, max: 1000, unit: 'ms',
-      help: 'how often the watcher polls Mongo' },
+    { name: 'poll-interval', kind: 'number', default: 1, min: 0.1, max: 1000, unit: 'ms',
+      help: 'how often the watcher looks for new profile documents' },
+    { name: 'watcher', kind: 'choice', default: 'auto', choices: [...WATCHER_CHOICES],
+      help: 'storage: read FerretDB\'s committed rows (local runtime); wire: ask Mongo for ' +
+        'each id; auto: storage where possible' },
   ],
   run,
 };

@@ -1,6 +1,7 @@
 /**
  * FerretDB v1 built with the Go toolchain from the module proxy, through the small launcher
- * in stacks/local/ferretdb (see its main.go for why a launcher).
+ * in stacks/local/ferretdb (see its main.go for why a launcher), and beside it the
+ * replication-lag watcher that reads FerretDB's storage (its visibility/ folder).
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,23 +15,33 @@ import { outputTail, type Say, type StepResult } from './install-step.js';
 export async function buildFerretDb(cacheDir: string, say: Say): Promise<StepResult> {
   const source = join(stacksDir(), 'local', 'ferretdb');
   const binDir = join(cacheDir, 'bin');
-  const inputs = readdirSync(source).filter((f) => f.endsWith('.go') || f.startsWith('go.')).sort();
-  const fingerprint = fingerprintFiles(inputs.map((f) => join(source, f)));
+  const inputs = [
+    ...goInputs(source),
+    ...goInputs(join(source, 'visibility')),
+  ];
+  const fingerprint = fingerprintFiles(inputs);
   if (isUpToDate(binDir, fingerprint)) {
     return { step: 'ferretdb', outcome: 'already', detail: join(binDir, 'authlab-ferretdb') };
   }
 
   say('building FerretDB with go (first time: a few minutes)');
   mkdirSync(binDir, { recursive: true });
-  const result = await execa('go', ['build', '-o', join(binDir, 'authlab-ferretdb'), '.'], {
-    cwd: source,
-    reject: false,
-    env: { ...process.env, CGO_ENABLED: '0' },
-  });
-  if (result.exitCode !== 0) {
-    throw new LabError('COMPONENT_FAILED', 'building FerretDB failed',
-      { details: outputTail(result.stdout, result.stderr) });
+  for (const [binary, pkg] of [['authlab-ferretdb', '.'], ['authlab-visibility', './visibility']]) {
+    const result = await execa('go', ['build', '-o', join(binDir, binary), pkg], {
+      cwd: source,
+      reject: false,
+      env: { ...process.env, CGO_ENABLED: '0' },
+    });
+    if (result.exitCode !== 0) {
+      throw new LabError('COMPONENT_FAILED', `building ${binary} failed`,
+        { details: outputTail(result.stdout, result.stderr) });
+    }
   }
   markUpToDate(binDir, fingerprint);
   return { step: 'ferretdb', outcome: 'done', detail: join(binDir, 'authlab-ferretdb') };
+}
+
+function goInputs(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.go') || f.startsWith('go.')).sort()
+    .map((f) => join(dir, f));
 }

@@ -7,7 +7,7 @@
 import { STAGES, type LagSample } from '../measure/lag-sample.js';
 import type { LagSummary } from '../measure/lag-summary.js';
 import type { Knee, LagTrend } from '../measure/lag-trend.js';
-import type { WatcherStats } from '../measure/lag-watcher.js';
+import type { WatcherStats } from '../measure/visibility-watcher.js';
 import type { TuningProfile } from '../stack/tuning.js';
 import type { RunInfo } from './run-folder.js';
 import { formatMs } from './summary-tables.js';

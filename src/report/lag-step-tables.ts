@@ -4,6 +4,7 @@
  * path). Shared by the terminal, Markdown and HTML renderers, like summary-tables.ts.
  */
 import { STAGES } from '../measure/lag-sample.js';
+import type { WatcherStats } from '../measure/visibility-watcher.js';
 import {
   formatRate, rateLabel, stepPath, stepViews, summaryPath, tuningText, viaText,
   type ReplicationLagSummary, type StepView,
@@ -82,19 +83,33 @@ function watcherValue(summary: ReplicationLagSummary, path: string): number | nu
   return typeof value === 'number' ? value : null;
 }
 
+/** What the watcher is and what it cost, in words, for the note under its table. */
+function watcherCost(watcher: WatcherStats): string {
+  const kind = watcher.kind ?? 'wire';
+  const failed = `${watcher.queryErrors} of them failed`;
+  if (kind === 'wire') return `${watcher.polls} lookups by _id sent to Mongo, ${failed}.`;
+
+  const cpu = watcher.cpuMs != null && watcher.wallMs ? ` It used ${formatMs(watcher.cpuMs)} ` +
+    `ms of CPU in ${formatMs(watcher.wallMs)} ms (${(100 * watcher.cpuMs / watcher.wallMs)
+      .toFixed(1)}% of one core), sending nothing to Mongo.` : '';
+  const misses = watcher.hintMisses ? ` Its change check missed ${watcher.hintMisses} ` +
+    'commits, seen up to 10 polls late.' : '';
+  return `${watcher.polls} polls of FerretDB's committed rows, ${failed}.${cpu}${misses}`;
+}
+
 export function watcherTable(summary: ReplicationLagSummary): TextTable | null {
   const { watcher } = summary;
   if (!watcher) return null;
   const counts = new Set(['polls', 'queryErrors']);
   return {
-    title: 'Watcher (ms)',
+    title: `Watcher, ${watcher.kind ?? 'wire'} (ms)`,
     head: WATCHER_COLUMNS.map(([name]) => name),
     rows: [WATCHER_COLUMNS.map(([, path]) => (counts.has(path)
       ? String(watcherValue(summary, path) ?? '–') : formatMs(watcherValue(summary, path))))],
     numericColumns: WATCHER_COLUMNS.map((_, i) => i),
     note: `Resolution ${formatMs(summary.watcherResolutionMs)} ms (median poll cycle): a ` +
       'document is seen at most about one cycle after it became visible. Cost: ' +
-      `${watcher.polls} queries to Mongo, ${watcher.queryErrors} of them failed.`,
+      watcherCost(watcher),
     figures: [WATCHER_COLUMNS.map(([, path]) => `watcher.${path}`)],
   };
 }

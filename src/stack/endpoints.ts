@@ -8,6 +8,7 @@ import type { PortLayout } from './ports.js';
 export const PG_USER = 'authlab';
 export const PG_DATABASE = 'authlab';
 export const MONGO_DATABASE = 'authlab';
+export const PROFILES_COLLECTION = 'profiles';
 export const USERS_TOPIC = 'authlab.public.users';
 export const CONNECTOR_NAME = 'authlab-users';
 export const PROFILE_GROUP = 'authlab-profile';

@@ -43,6 +43,7 @@ describe('replication lag in depth', { timeout: 900_000 }, () => {
     assert.equal(result.exitCode, 0, result.stderr);
     const samples = await readLagSamples(join(newestRun(lab), 'samples.csv'));
     assert.equal(samples.length, 100);
+    assert.equal(readSummary(newestRun(lab)).watcher.kind, 'storage', 'the local default');
 
     for (const s of samples) {
       assert.equal(s.status, 'seen');
@@ -60,12 +61,14 @@ describe('replication lag in depth', { timeout: 900_000 }, () => {
   });
 
   test('a sweep reports each rate, and each figure is recomputed from the samples', async () => {
+    // The wire watcher here, so that both watchers run a whole experiment.
     const result = await lab.run(['experiment', 'replication-lag', '--rates', '20,60',
-      '--duration', '3']);
+      '--duration', '3', '--watcher', 'wire']);
     assert.equal(result.exitCode, 0, result.stderr);
     const runDir = newestRun(lab);
     const summary = readSummary(runDir);
     const samples = await readLagSamples(join(runDir, 'samples.csv'));
+    assert.equal(summary.watcher.kind, 'wire');
 
     assert.deepEqual(summary.steps.map((s: { rateHz: number }) => s.rateHz), [20, 60]);
     for (const step of summary.steps) {

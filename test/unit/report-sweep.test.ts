@@ -133,7 +133,7 @@ test('the reports show the tuning profile, the write path and the knee sentence'
   }
   assert.match(markdown, /^\| connector poll\.interval\.ms \| 5 \|$/m);
   assert.match(markdown, /^\| 400 \| [\d.]+ \| 1200 \| 1200 \| 0 \| .* \| growing \| 0 \|$/m);
-  assert.match(text, /Watcher \(ms\)/);
+  assert.match(text, /Watcher, wire \(ms\)/);
   assert.doesNotMatch(text, /\u001b\[/);
 });
 

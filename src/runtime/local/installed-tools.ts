@@ -52,3 +52,13 @@ export function ferretDbBinary(cacheDir: string): string {
   }
   return path;
 }
+
+/** The replication-lag watcher that reads FerretDB's storage (built with FerretDB). */
+export function visibilityBinary(cacheDir: string): string {
+  const path = join(cacheDir, 'bin', 'authlab-visibility');
+  if (!existsSync(path)) {
+    throw new LabError('NOT_INSTALLED',
+      `the visibility watcher is not built at ${path}; run \`authlab install\``);
+  }
+  return path;
+}

@@ -4,6 +4,7 @@
  */
 import { badInput } from '../../errors.js';
 import { parseInteger } from '../../parse/numbers.js';
+import { PROFILES_COLLECTION } from '../../stack/endpoints.js';
 
 export interface ProfileConfig {
   /** Names this replica in metrics, logs, the Kafka client id and every document it writes. */
@@ -70,7 +71,7 @@ export function loadProfileConfig(env: Env = process.env): ProfileConfig {
     kafkaGroup: matching(env, 'AUTHLAB_KAFKA_GROUP', TOPIC, 'a consumer group id', DEFAULT_GROUP),
     mongoUrl: mongoUrl(required(env, 'AUTHLAB_MONGO_URL')),
     mongoDb: matching(env, 'AUTHLAB_MONGO_DB', MONGO_DB, 'a database name', DEFAULT_DB),
-    mongoCollection: 'profiles',
+    mongoCollection: PROFILES_COLLECTION,
     consumerMaxWaitMs: integer(env, 'AUTHLAB_CONSUMER_MAX_WAIT_MS', {
       min: 0,
       max: 60_000,

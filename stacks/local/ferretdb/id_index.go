@@ -118,4 +118,3 @@ func (ix *idIndexer) close() {
 		_ = db.Close()
 	}
 }
-

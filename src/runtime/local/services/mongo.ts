@@ -6,6 +6,18 @@ import { mongoPings } from '../../probes.js';
 import { ferretDbBinary } from '../installed-tools.js';
 import { baseEnvironment, type LocalService } from '../local-context.js';
 
+function ferretDbDir(dataDir: string): string {
+  return join(dataDir, 'mongo');
+}
+
+/**
+ * The SQLite file in which FerretDB keeps one database (named after it), under the lab's
+ * data folder.
+ */
+export function ferretDbFile(dataDir: string, database: string): string {
+  return join(ferretDbDir(dataDir), `${database}.sqlite`);
+}
+
 export const mongoService: LocalService = {
   service: 'mongo',
   replicated: false,
@@ -14,7 +26,7 @@ export const mongoService: LocalService = {
   ports: (ctx) => [ctx.ports.mongo],
 
   async prepare(ctx) {
-    mkdirSync(join(ctx.dirs.data, 'mongo'), { recursive: true });
+    mkdirSync(ferretDbDir(ctx.dirs.data), { recursive: true });
   },
 
   launch: (ctx) => ({
@@ -22,7 +34,7 @@ export const mongoService: LocalService = {
     args: [
       '--listen-addr', `127.0.0.1:${ctx.ports.mongo}`,
       // FerretDB wants a directory URL ending with a slash.
-      '--sqlite-url', `file:${join(ctx.dirs.data, 'mongo')}/`,
+      '--sqlite-url', `file:${ferretDbDir(ctx.dirs.data)}/`,
       '--log-level', 'warn',
     ],
     env: baseEnvironment({}),

@@ -1,30 +1,22 @@
 /**
- * Detects when each watched profile document first becomes visible in Mongo, by polling.
+ * The wire watcher: detects when each awaited profile document first becomes visible by
+ * asking the Mongo server for it, one lookup by _id at a time. It works with any server
+ * (MongoDB in the docker runtime); on the local runtime the storage watcher is finer and
+ * cheaper (storage-watcher.ts says why).
  *
- * FerretDB v1 has no change streams, so polling is the only way. A document's `tVisibleMs`
- * is when the lookup that first returned it answered: an upper bound, at most one cycle
- * late. Cycle lengths and lookup times are recorded: the watcher's resolution and cost.
+ * A document's `tVisibleMs` is when the lookup that first returned it answered: an upper
+ * bound, at most one cycle late. Cycle lengths and lookup times are recorded: the watcher's
+ * resolution and cost. The lookups themselves load the server being measured.
  */
 import type { Collection, Document } from 'mongodb';
 
 import type { Clock } from './clock.js';
-import { summariseMs, type MsSummary } from './histogram.js';
+import { summariseMs } from './histogram.js';
+import {
+  readCdcStamps, SightingBook, type VisibilityWatcher, type WatcherStats,
+} from './visibility-watcher.js';
 
-export interface CdcStamps {
-  sourceTsMs: number | null;
-  dbzTsMs: number | null;
-  kafkaTsMs: number | null;
-  consumedAtMs: number | null;
-  writtenAtMs: number | null;
-  replica: string | null;
-}
-
-export interface Sighting {
-  tVisibleMs: number;
-  cdc: CdcStamps;
-}
-
-export interface WatcherOptions {
+export interface WireWatcherOptions {
   pollIntervalMs: number;
   clock: Clock;
   /** Most ids checked in one cycle (the oldest). */
@@ -37,37 +29,8 @@ export interface WatcherOptions {
   fullPassEvery?: number;
 }
 
-export interface WatcherStats {
-  /** Lookups by _id made. */
-  polls: number;
-  /** Time between the ends of consecutive cycles while something was pending: how long a
-   * document can be visible before the watcher sees it. */
-  cycleMs: MsSummary;
-  /** Time one lookup by _id took. */
-  queryMs: MsSummary;
-  pollIntervalMs: number;
-  queryErrors: number;
-}
-
-function numberOrNull(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-export function readCdcStamps(doc: Document): CdcStamps {
-  const cdc = (doc.cdc ?? {}) as Record<string, unknown>;
-  return {
-    sourceTsMs: numberOrNull(cdc.sourceTsMs),
-    dbzTsMs: numberOrNull(cdc.dbzTsMs),
-    kafkaTsMs: numberOrNull(cdc.kafkaTsMs),
-    consumedAtMs: numberOrNull(cdc.consumedAtMs),
-    writtenAtMs: numberOrNull(cdc.writtenAtMs),
-    replica: typeof cdc.replica === 'string' ? cdc.replica : null,
-  };
-}
-
-export class LagWatcher {
-  private readonly pending = new Set<string>();
-  readonly sightings = new Map<string, Sighting>();
+export class WireWatcher extends SightingBook implements VisibilityWatcher {
+  readonly kind = 'wire';
   private readonly cycles: number[] = [];
   private readonly queries: number[] = [];
   private running = false;
@@ -78,18 +41,12 @@ export class LagWatcher {
 
   constructor(
     private readonly profiles: Collection<Document>,
-    private readonly options: WatcherOptions,
-  ) {}
-
-  watch(userId: string): void {
-    if (!this.sightings.has(userId)) this.pending.add(userId);
+    private readonly options: WireWatcherOptions,
+  ) {
+    super(options.clock);
   }
 
-  get pendingCount(): number {
-    return this.pending.size;
-  }
-
-  start(): void {
+  async start(): Promise<void> {
     this.running = true;
     this.loop = this.pollLoop();
   }
@@ -99,23 +56,16 @@ export class LagWatcher {
     await this.loop;
   }
 
-  /** Resolves when nothing is pending or the time is up; true when nothing is pending. */
-  async drain(timeoutMs: number): Promise<boolean> {
-    const { clock } = this.options;
-    const deadline = clock.nowMs() + timeoutMs;
-    while (this.pending.size > 0 && clock.nowMs() < deadline) {
-      await clock.sleepUntil(clock.nowMs() + 20);
-    }
-    return this.pending.size === 0;
-  }
-
   stats(): WatcherStats {
     return {
+      kind: this.kind,
       polls: this.queries.length,
       cycleMs: summariseMs(this.cycles),
       queryMs: summariseMs(this.queries),
       pollIntervalMs: this.options.pollIntervalMs,
       queryErrors: this.queryErrors,
+      cpuMs: null,
+      wallMs: null,
     };
   }
 
@@ -170,9 +120,7 @@ export class LagWatcher {
         { projection: { cdc: 1 } });
       const answeredMs = clock.nowMs();
       this.queries.push(answeredMs - askedMs);
-      if (doc && this.pending.delete(id)) {
-        this.sightings.set(id, { tVisibleMs: answeredMs, cdc: readCdcStamps(doc) });
-      }
+      if (doc) this.saw(id, { tVisibleMs: answeredMs, cdc: readCdcStamps(doc) });
       return doc !== null;
     } catch (error) {
       // Mongo down or slow: keep trying; rows not seen by the deadline count as lost.

@@ -1,0 +1,137 @@
+/**
+ * Benchmark (not a test): does the replication-lag watcher change what it measures?
+ *
+ * Runs the same replication-lag experiment with the watcher polling at two intervals (by
+ * default 1 ms and 10 ms), alternating A B A B on the same lab, and compares what the
+ * watcher cannot touch if it does not load the stack: the pipeline's own time, from the
+ * Postgres commit to the profile service's write (writtenAtMs - tCommitMs). If polling ten
+ * times as often disturbed Postgres, Kafka, the profile service or FerretDB, that time
+ * would grow at the short interval. It also prints the end-to-end lag, the observe stage
+ * (write issued -> seen), the watcher's cycle and its CPU share.
+ *
+ * Needs: a running lab (`authlab up`). Usage, after `npx tsc -p tsconfig.json`:
+ *   node dist/bench/watcher-intrusion.js [--rate 500] [--duration 10] [--pairs 2]
+ *     [--intervals 1,10] [--watcher auto] [--profile low-latency]
+ * Lab folder, port base and results folder come from the usual settings (AUTHLAB_*).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+
+import { summariseMs, type MsSummary } from '../src/measure/histogram.js';
+import { readLagSamples, type LagSample } from '../src/measure/lag-sample.js';
+import type { WatcherStats } from '../src/measure/visibility-watcher.js';
+
+const BIN = fileURLToPath(new URL('../../bin/authlab.js', import.meta.url));
+
+interface Arm {
+  intervalMs: number;
+  samples: LagSample[];
+  watchers: WatcherStats[];
+  lost: number;
+}
+
+function settings() {
+  const { values } = parseArgs({ options: {
+    rate: { type: 'string', default: '500' },
+    duration: { type: 'string', default: '10' },
+    pairs: { type: 'string', default: '2' },
+    intervals: { type: 'string', default: '1,10' },
+    watcher: { type: 'string', default: 'auto' },
+    profile: { type: 'string', default: 'low-latency' },
+  } });
+  const intervals = String(values.intervals).split(',').map(Number);
+  const pairs = Number(values.pairs);
+  if (intervals.length !== 2 || intervals.some((v) => !(v > 0)) || !(pairs >= 1 && pairs <= 10)) {
+    throw new Error('--intervals takes two positive numbers (ms); --pairs 1 to 10');
+  }
+  return { ...values, intervals, pairs };
+}
+
+async function runOnce(args: string[]): Promise<string> {
+  const result = await execa(process.execPath, [BIN, 'experiment', 'replication-lag', ...args],
+    { reject: false, stdin: 'ignore' });
+  const folder = /run folder: (.+)$/m.exec(String(result.stdout))?.[1]?.trim();
+  if (result.exitCode !== 0 || !folder) {
+    throw new Error(`the experiment failed (exit ${result.exitCode}): ` +
+      String(result.stderr).trim().split('\n').slice(-3).join(' | '));
+  }
+  return folder;
+}
+
+function spread(values: number[]): MsSummary {
+  return summariseMs(values);
+}
+
+function fmt(value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : value.toFixed(2);
+}
+
+function report(arms: Arm[]): void {
+  const rows = arms.map((arm) => {
+    const seen = arm.samples.filter((s) => s.status === 'seen');
+    const pipeline = spread(seen.map((s) => (s.writtenAtMs as number) - s.tCommitMs));
+    const e2e = spread(seen.map((s) => s.lagMs as number));
+    const observe = spread(seen.map((s) => (s.tVisibleMs as number) - (s.writtenAtMs as number)));
+    const cycle = spread(arm.watchers.flatMap((w) => [w.cycleMs.p50 ?? NaN]));
+    const cpu = arm.watchers.reduce((sum, w) => sum + (w.cpuMs ?? 0), 0);
+    const wall = arm.watchers.reduce((sum, w) => sum + (w.wallMs ?? 0), 0);
+    return { arm, seen: seen.length, pipeline, e2e, observe, cycle, cpu, wall };
+  });
+
+  const head = ['poll ms', 'rows', 'lost', 'pipeline p50', 'p99', 'e2e p50', 'p99',
+    'observe p50', 'cycle p50', 'watcher CPU'];
+  const lines = rows.map((r) => [
+    String(r.arm.intervalMs), String(r.seen + r.arm.lost), String(r.arm.lost),
+    fmt(r.pipeline.p50), fmt(r.pipeline.p99), fmt(r.e2e.p50), fmt(r.e2e.p99),
+    fmt(r.observe.p50), fmt(r.cycle.p50),
+    r.wall > 0 ? `${((100 * r.cpu) / r.wall).toFixed(1)}%` : '–',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const print = (cells: string[]) =>
+    console.log(cells.map((c, i) => c.padStart(widths[i] as number)).join('  '));
+  print(head);
+  lines.forEach(print);
+
+  const [short, long] = rows as [typeof rows[0], typeof rows[0]];
+  const ratio = (a: number | null, b: number | null) =>
+    (a !== null && b !== null && b > 0 ? (a / b).toFixed(3) : '–');
+  console.log(`\npipeline time (commit -> write issued), ${short.arm.intervalMs} ms poll / ` +
+    `${long.arm.intervalMs} ms poll: p50 ${ratio(short.pipeline.p50, long.pipeline.p50)}x, ` +
+    `p99 ${ratio(short.pipeline.p99, long.pipeline.p99)}x (1.0 = no disturbance; ` +
+    'the machine is shared, so expect noise of several percent)');
+  console.log('cycle p50 is the median over runs of each run\'s median poll cycle; ' +
+    'watcher CPU is its CPU time over its wall time, in one core.');
+}
+
+async function main(): Promise<void> {
+  const options = settings();
+  const arms: Arm[] = options.intervals.map((intervalMs) =>
+    ({ intervalMs, samples: [], watchers: [], lost: 0 }));
+
+  for (let pair = 0; pair < options.pairs; pair += 1) {
+    for (const arm of arms) {
+      console.error(`pair ${pair + 1}/${options.pairs}: poll every ${arm.intervalMs} ms, ` +
+        `${options.rate} rows/s for ${options.duration} s`);
+      const folder = await runOnce(['--rates', String(options.rate),
+        '--duration', String(options.duration), '--profile', String(options.profile),
+        '--watcher', String(options.watcher), '--poll-interval', String(arm.intervalMs)]);
+      const samples = await readLagSamples(join(folder, 'samples.csv'));
+      const summary = JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8'));
+      arm.samples.push(...samples);
+      arm.lost += samples.filter((s) => s.status === 'lost').length;
+      arm.watchers.push(summary.watcher as WatcherStats);
+    }
+  }
+  console.log(`host: ${(await import('node:os')).cpus().length} cores; ` +
+    `${options.rate} rows/s, ${options.duration} s x ${options.pairs} runs per interval, ` +
+    `tuning ${options.profile}, watcher ${arms[0]?.watchers[0]?.kind ?? '?'}`);
+  report(arms);
+}
+
+main().catch((error: unknown) => {
+  console.error(`watcher-intrusion: ${(error as Error).message}`);
+  process.exit(1);
+});
