@@ -151,57 +151,72 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
 
   const { writer, target } = chooseWriter(context);
   const mongo = new MongoClient(lab.endpoints.mongoUrl);
-  await mongo.connect();
-  const watcher = lagWatcherFor(lab, params.watcher as WatcherChoice, mongo,
-    params['poll-interval'] as number);
-  const samplesFile = await LagSampleWriter.open(join(runDir, RUN_FILES.samples));
-
-  const startedMs = Date.now();
+  let watcher: VisibilityWatcher | null = null;
+  let samplesFile: LagSampleWriter | null = null;
   try {
-    await watcher.start();
-    say(`watching with the ${watcher.kind} watcher, every ${params['poll-interval']} ms`);
-    const all: LagSample[] = [];
-    const steps = [];
-    for (const step of plannedSteps(params)) {
-      if (context.signal.aborted) break;
-      const { samples, writes } = await runStep(context, step, writer, watcher);
-      for (const sample of samples) await samplesFile.write(sample);
-      all.push(...samples);
-      const summary = summariseLag(samples, { watcherResolutionMs: 0 });
-      const trend = lagTrend(samples);
-      steps.push({ rateHz: step.rateHz, count: step.count, writes, trend,
-        bounded: summary.lost === 0 && writes.failed === 0 && !trend.growing &&
-          writes.achievedRateHz >= 0.95 * step.rateHz,
-        summary });
-    }
-    await watcher.stop();
-
-    const watcherStats = watcher.stats();
-    const resolutionMs = watcherStats.cycleMs.p50 ?? params['poll-interval'] as number;
-    for (const step of steps) step.summary.watcherResolutionMs = resolutionMs;
-    const overall = summariseLag(all, { watcherResolutionMs: resolutionMs });
-    const knee = findKnee(steps.map((step) => ({
-      rateHz: step.rateHz, bounded: step.bounded,
-      stageP50Ms: stageP50s(all.filter((s) => s.rateHz === step.rateHz)),
-    })));
-    const prometheus = await recordPipelineSeries(context, startedMs);
-    const summary = {
-      ...overall,
-      via: params.via,
-      target,
-      tuning,
-      steps,
-      knee,
-      watcher: watcherStats,
-      prometheus,
-    };
-    return { summary, table: renderTerminal(summary as ReplicationLagSummary) };
+    await mongo.connect();
+    watcher = await lagWatcherFor(lab, params.watcher as WatcherChoice, mongo,
+      params['poll-interval'] as number);
+    samplesFile = await LagSampleWriter.open(join(runDir, RUN_FILES.samples));
+    return await measure(context, { writer, target, tuning, watcher, samplesFile });
   } finally {
-    await watcher.stop();
-    await samplesFile.close();
+    await watcher?.stop();
+    await samplesFile?.close();
     await writer.close();
     await mongo.close();
   }
+}
+
+interface Measurement {
+  writer: UserWriter;
+  target: string;
+  tuning: ReturnType<typeof loadTuning>;
+  watcher: VisibilityWatcher;
+  samplesFile: LagSampleWriter;
+}
+
+async function measure(context: ExperimentContext, m: Measurement): Promise<ExperimentOutcome> {
+  const { params, say } = context;
+  const { writer, watcher, samplesFile } = m;
+  const startedMs = Date.now();
+  await watcher.start();
+  say(`watching with the ${watcher.kind} watcher, every ${params['poll-interval']} ms`);
+  const all: LagSample[] = [];
+  const steps = [];
+  for (const step of plannedSteps(params)) {
+    if (context.signal.aborted) break;
+    const { samples, writes } = await runStep(context, step, writer, watcher);
+    for (const sample of samples) await samplesFile.write(sample);
+    all.push(...samples);
+    const summary = summariseLag(samples, { watcherResolutionMs: 0 });
+    const trend = lagTrend(samples);
+    steps.push({ rateHz: step.rateHz, count: step.count, writes, trend,
+      bounded: summary.lost === 0 && writes.failed === 0 && !trend.growing &&
+        writes.achievedRateHz >= 0.95 * step.rateHz,
+      summary });
+  }
+  await watcher.stop();
+
+  const watcherStats = watcher.stats();
+  const resolutionMs = watcherStats.cycleMs.p50 ?? params['poll-interval'] as number;
+  for (const step of steps) step.summary.watcherResolutionMs = resolutionMs;
+  const overall = summariseLag(all, { watcherResolutionMs: resolutionMs });
+  const knee = findKnee(steps.map((step) => ({
+    rateHz: step.rateHz, bounded: step.bounded,
+    stageP50Ms: stageP50s(all.filter((s) => s.rateHz === step.rateHz)),
+  })));
+  const prometheus = await recordPipelineSeries(context, startedMs);
+  const summary = {
+    ...overall,
+    via: params.via,
+    target: m.target,
+    tuning: m.tuning,
+    steps,
+    knee,
+    watcher: watcherStats,
+    prometheus,
+  };
+  return { summary, table: renderTerminal(summary as ReplicationLagSummary) };
 }
 
 export const replicationLag: ExperimentDefinition = {

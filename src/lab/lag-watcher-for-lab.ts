@@ -27,12 +27,29 @@ export function watcherKindFor(lab: RunningLab, choice: WatcherChoice): WatcherK
   return choice;
 }
 
-export function lagWatcherFor(lab: RunningLab, choice: WatcherChoice, mongo: MongoClient,
-  pollIntervalMs: number): VisibilityWatcher {
+/** MongoDB's "collection already exists". */
+const NAMESPACE_EXISTS = 48;
+
+/**
+ * Creates the profiles collection unless it exists. A fresh lab has none until the profile
+ * service writes its first document, and the storage watcher must start (take its starting
+ * row) before the first write it is to see.
+ */
+async function ensureProfilesCollection(mongo: MongoClient): Promise<void> {
+  try {
+    await mongo.db(MONGO_DATABASE).createCollection(PROFILES_COLLECTION);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== NAMESPACE_EXISTS) throw error;
+  }
+}
+
+export async function lagWatcherFor(lab: RunningLab, choice: WatcherChoice, mongo: MongoClient,
+  pollIntervalMs: number): Promise<VisibilityWatcher> {
   if (watcherKindFor(lab, choice) === 'wire') {
     return new WireWatcher(mongo.db(MONGO_DATABASE).collection(PROFILES_COLLECTION),
       { pollIntervalMs, clock: systemClock });
   }
+  await ensureProfilesCollection(mongo);
   return new StorageWatcher({
     program: visibilityBinary(lab.config.cacheDir),
     databaseFile: ferretDbFile(lab.context.dirs.data, MONGO_DATABASE),

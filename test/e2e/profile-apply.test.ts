@@ -275,6 +275,34 @@ for (const server of ['ferretdb', 'mongodb'] as const) {
       assert.equal(writes, 1);
       assert.equal(await profiles.countDocuments({ 'cdc.op': 'r' }), 300);
     });
+
+    it('rounds of other partitions at the same moment share inserts, each told only its own ' +
+      'conflicts', async () => {
+      let writes = 0;
+      const counting = new ProfileWriter(profiles, {
+        replica: 'profile-test', server, concurrency: 4, nowMs, onWrite: () => writes++,
+      });
+      const known = randomUUID();
+      await counting.applyRound([write(known, 'c', 10)]);
+      writes = 0;
+
+      // Five partitions' rounds at once; the fourth carries a newer create of a known user.
+      const rounds = Array.from({ length: 5 }, (_, r) =>
+        Array.from({ length: 10 }, (__, i) =>
+          (r === 3 && i === 7 ? write(known, 'c', 20, 'newer') : write(randomUUID(), 'c', 30))));
+      const results = await Promise.all(rounds.map((round) => counting.applyRound(round)));
+
+      assert.ok(results.flat().every((r) => r.outcome === 'applied'));
+      // One insert goes out alone, the other four join the next; then one read and one
+      // replace for the known user. Five separate inserts would make at least 7 writes.
+      assert.ok(writes <= 4, `${writes} timed writes`);
+      const times = new Set(results.slice(1).flat().map((r) => (r as { writtenAtMs: number })
+        .writtenAtMs));
+      assert.ok(times.size <= 2, 'the joined rounds carry the time of their shared insert');
+      assert.equal((await profiles.findOne({ _id: known }))?.displayName, 'newer');
+      const ids = rounds.flat().map((w) => w.change.userId);
+      assert.equal(await profiles.countDocuments({ _id: { $in: ids } }), 50);
+    });
   });
 }
 

@@ -20,10 +20,11 @@
  * the session timeout) could. MongoDB proper gets a real compare-and-set (server: mongodb).
  */
 import type { Collection, Db, Filter } from 'mongodb';
-import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { MongoServerError } from 'mongodb';
 
 import { LabError } from '../../errors.js';
 import type { ProfileChange } from './event-parse.js';
+import { InsertBatcher } from './insert-batcher.js';
 import {
   isNewer,
   profileDocument,
@@ -64,6 +65,8 @@ type KnownVersion = 'unread' | 'absent' | StoredVersion | null;
 /** Server errors that retrying cannot fix: the document itself is refused. */
 const PERMANENT_CODES = new Set([2, 9, 14, 52, 121, 10334, 17280]);
 const DUPLICATE_KEY = 11000;
+/** Most documents in one insertMany: several partitions' chunks (config.ts CHUNK_SIZE). */
+const MAX_INSERT_DOCUMENTS = 2000;
 /** Compare-and-set attempts on one document before the round is retried from the top. */
 const MAX_CAS_ATTEMPTS = 5;
 
@@ -72,10 +75,16 @@ export class ProfileWriter {
   private readonly options: WriterOptions;
   /** Tail of the queue of work on each user being written by this process. */
   private readonly busy = new Map<string, Promise<unknown>>();
+  private readonly inserts: InsertBatcher<ProfileDocument>;
 
   constructor(collection: Collection<ProfileDocument>, options: WriterOptions) {
     this.collection = collection;
     this.options = options;
+    this.inserts = new InsertBatcher({
+      insertMany: (docs) => this.timed(() => collection.insertMany(docs, { ordered: false })),
+      nowMs: options.nowMs,
+      maxDocuments: MAX_INSERT_DOCUMENTS,
+    });
   }
 
   /**
@@ -127,22 +136,12 @@ export class ProfileWriter {
     writes: readonly ProfileWrite[],
     results: ApplyResult[],
   ): Promise<number[]> {
-    const writtenAtMs = this.options.nowMs();
-    const docs = indexes.map((i) => this.document(writes[i] as ProfileWrite, writtenAtMs));
-    const failed = new Map<number, number>();
-
-    try {
-      await this.timed(() => this.collection.insertMany(docs, { ordered: false }));
-    } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const writeErrors = [error.writeErrors].flat();
-      if (writeErrors.length === 0) throw error;
-      for (const writeError of writeErrors) failed.set(writeError.index, writeError.code);
-      const retriable = [...failed.values()].find(
-        (code) => code !== DUPLICATE_KEY && !PERMANENT_CODES.has(code),
-      );
-      if (retriable !== undefined) throw error;
-    }
+    const { writtenAtMs, failed, error } = await this.inserts.insert((atMs) =>
+      indexes.map((i) => this.document(writes[i] as ProfileWrite, atMs)));
+    const retriable = [...failed.values()].find(
+      (code) => code !== DUPLICATE_KEY && !PERMANENT_CODES.has(code),
+    );
+    if (retriable !== undefined) throw error;
 
     const conflicts: number[] = [];
     indexes.forEach((writeIndex, docIndex) => {

@@ -42,8 +42,11 @@ const DEFAULT_DB = 'authlab';
 /** kafkajs's own defaults, so an unset variable changes nothing. */
 const DEFAULT_MAX_WAIT_MS = 5000;
 const DEFAULT_MIN_BYTES = 1;
-/** Two cores per lab machine: more parallel partitions only queue on the same CPU. */
-const PARTITIONS_CONCURRENCY = 2;
+/**
+ * Every partition of a fetch at once (the lab's topics have 8 by default): their inserts
+ * then join into one insertMany (insert-batcher.ts) instead of queueing behind each other.
+ */
+const PARTITIONS_CONCURRENCY = 16;
 /** Big enough that one insertMany carries a burst; small enough to bound replay work. */
 const CHUNK_SIZE = 500;
 /** Half the pool: two partitions can each keep this many replaces in flight. */

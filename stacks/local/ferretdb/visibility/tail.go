@@ -180,6 +180,9 @@ func (t *tail) changed(ctx context.Context) (bool, error) {
 
 // next returns the rows inserted since the last call, in insertion (rowid) order. FerretDB's
 // tables are plain rowid tables and it never deletes here, so a new row has a higher rowid.
+//
+// Limitation: only inserts are seen. A document replaced in place keeps its row and is not
+// reported again, which is all the replication-lag experiment needs (it awaits new users).
 func (t *tail) next(ctx context.Context) ([]document, error) {
 	rows, err := t.rowsStmt.QueryContext(ctx, t.lastRowID)
 	if err != nil {
