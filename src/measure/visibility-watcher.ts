@@ -8,18 +8,14 @@
 import type { Document } from 'mongodb';
 
 import type { Clock } from './clock.js';
-import type { MsSummary } from './histogram.js';
+import { summariseMs, type MsSummary } from './histogram.js';
+import type { LagSample } from './lag-sample.js';
 
 export type WatcherKind = 'storage' | 'wire';
 
-export interface CdcStamps {
-  sourceTsMs: number | null;
-  dbzTsMs: number | null;
-  kafkaTsMs: number | null;
-  consumedAtMs: number | null;
-  writtenAtMs: number | null;
-  replica: string | null;
-}
+/** The stamps a profile document carries, as a lag sample records them. */
+export type CdcStamps = Pick<LagSample,
+  'sourceTsMs' | 'dbzTsMs' | 'kafkaTsMs' | 'consumedAtMs' | 'writtenAtMs' | 'replica'>;
 
 export interface Sighting {
   tVisibleMs: number;
@@ -85,11 +81,17 @@ export function readCdcStamps(doc: Document): CdcStamps {
   };
 }
 
-/** Awaited ids and sightings; a watcher calls saw() when a document shows up. */
+/**
+ * Awaited ids, sightings and poll timings; a watcher calls saw() when a document shows up
+ * and records each poll's duration and cycle.
+ */
 export abstract class SightingBook {
   protected readonly pending = new Set<string>();
   readonly sightings = new Map<string, Sighting>();
   failure: string | null = null;
+  protected readonly queries: number[] = [];
+  protected readonly cycles: number[] = [];
+  protected queryErrors = 0;
 
   constructor(protected readonly clock: Clock) {}
 
@@ -106,6 +108,18 @@ export abstract class SightingBook {
     if (!this.pending.delete(id)) return false;
     this.sightings.set(id, sighting);
     return true;
+  }
+
+  /** The statistics every watcher has, from the recorded timings. */
+  protected timingStats(kind: WatcherKind, pollIntervalMs: number): WatcherStats {
+    return {
+      kind,
+      polls: this.queries.length,
+      cycleMs: summariseMs(this.cycles),
+      queryMs: summariseMs(this.queries),
+      pollIntervalMs,
+      queryErrors: this.queryErrors,
+    };
   }
 
   async drain(timeoutMs: number): Promise<boolean> {

@@ -11,7 +11,6 @@
 import type { Collection, Document } from 'mongodb';
 
 import type { Clock } from './clock.js';
-import { summariseMs } from './histogram.js';
 import {
   readCdcStamps, SightingBook, type VisibilityWatcher, type WatcherStats,
 } from './visibility-watcher.js';
@@ -31,12 +30,9 @@ export interface WireWatcherOptions {
 
 export class WireWatcher extends SightingBook implements VisibilityWatcher {
   readonly kind = 'wire';
-  private readonly cycles: number[] = [];
-  private readonly queries: number[] = [];
   private running = false;
   private loop: Promise<void> | null = null;
   private lastAnswerMs: number | null = null;
-  queryErrors = 0;
   lastQueryError: unknown = null;
 
   constructor(
@@ -57,16 +53,8 @@ export class WireWatcher extends SightingBook implements VisibilityWatcher {
   }
 
   stats(): WatcherStats {
-    return {
-      kind: this.kind,
-      polls: this.queries.length,
-      cycleMs: summariseMs(this.cycles),
-      queryMs: summariseMs(this.queries),
-      pollIntervalMs: this.options.pollIntervalMs,
-      queryErrors: this.queryErrors,
-      cpuMs: null,
-      wallMs: null,
-    };
+    const timings = this.timingStats(this.kind, this.options.pollIntervalMs);
+    return { ...timings, cpuMs: null, wallMs: null };
   }
 
   /**
