@@ -38,7 +38,7 @@ const MAX_STEPS = 12;
 
 /** "100,500,1000" -> a list of distinct rates, checked before anything runs. */
 export function parseRates(raw: string, flag: string): string {
-  if (raw.trim() === '') return '';
+  if (raw.trim() === '') throw badInput(`${flag} needs at least one rate, e.g. 100,500`);
   const rates = raw.split(',').map((part) => part.trim());
   if (rates.length > MAX_STEPS) throw badInput(`${flag} takes at most ${MAX_STEPS} rates`);
   for (const rate of rates) {
@@ -228,6 +228,7 @@ export const replicationLag: ExperimentDefinition = {
     { name: 'rate', kind: 'number', default: 50, min: 0, exclusiveMin: true, max: MAX_RATE_HZ,
       unit: 'rows/s', help: 'insert rate, open loop (single-rate run)' },
     { name: 'rates', kind: 'text', default: '', unit: 'r1,r2,...', check: parseRates,
+      excludes: { names: ['count', 'rate'], why: 'a sweep runs each rate for --duration seconds' },
       help: 'sweep these rates instead, each for --duration seconds' },
     { name: 'duration', kind: 'number', default: 10, min: 0, exclusiveMin: true, max: 600,
       unit: 's', help: 'length of each sweep step' },

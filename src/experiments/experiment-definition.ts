@@ -19,6 +19,8 @@ export interface ParamSpec {
    * bad list or URL is caught before the run folder exists. Returns the value to keep.
    */
   check?: (raw: string, flag: string) => string;
+  /** Options that mean nothing beside this one: giving both is refused, with the reason. */
+  excludes?: { names: readonly string[]; why: string };
   unit?: string;
   help: string;
 }

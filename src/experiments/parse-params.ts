@@ -50,7 +50,20 @@ export function parseParams(experiment: string, specs: readonly ParamSpec[], arg
     if (inline === undefined) i += 1;
     values[spec.name] = parseValue(spec, raw);
   }
+  refuseExcluded(specs, given);
   return Object.freeze(values);
+}
+
+/** An option that would be silently ignored beside another one is refused instead. */
+function refuseExcluded(specs: readonly ParamSpec[], given: Set<string>): void {
+  for (const spec of specs) {
+    if (!given.has(spec.name) || !spec.excludes) continue;
+    const clash = spec.excludes.names.find((name) => given.has(name));
+    if (clash !== undefined) {
+      throw badInput(`${flagName(spec.name)} and ${flagName(clash)} cannot be used together: ` +
+        spec.excludes.why);
+    }
+  }
 }
 
 export function describeParams(specs: readonly ParamSpec[]): string {

@@ -229,7 +229,7 @@ test('with no engine reachable, up --runtime docker exits 1 saying so', async ()
   const result = await execa(process.execPath, [bin, 'up', '--runtime', 'docker'], {
     env: { ...lab.env, DOCKER_HOST: 'unix:///nonexistent/authlab-test.sock' },
     reject: false, stdin: 'ignore', timeout: 60_000,
-  });
+  }).finally(() => lab.dispose());
   assert.equal(result.exitCode, 1, String(result.stderr));
   assert.match(String(result.stderr),
     /no Docker engine answers at unix:\/\/\/nonexistent\/authlab-test\.sock/);

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { isLabError } from '../../src/errors.js';
 import { withLabLock } from '../../src/runtime/lab-lock.js';
+import { tempDir } from '../support/temp-dir.js';
 
 test('a second command on a locked lab fails at once, naming the holder', async () => {
   // Two `up` at once raced for ports and the state file and failed with a misleading error.
-  const dir = mkdtempSync(join(tmpdir(), 'authlab-lock-'));
+  const dir = tempDir('lock');
   writeFileSync(join(dir, 'state.json'), '{}');
   await withLabLock(dir, 'up', async () => {
     await assert.rejects(withLabLock(dir, 'scale', async () => 'ran'), (error) =>
@@ -20,7 +20,7 @@ test('a second command on a locked lab fails at once, naming the holder', async 
 });
 
 test('a lock left by a process that is gone is taken over', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'authlab-lock-'));
+  const dir = tempDir('lock');
   writeFileSync(join(dir, 'authlab.lock'), JSON.stringify({ pid: 2 ** 22 + 7, pidStartTicks: 1,
     command: 'up' }));
   assert.equal(await withLabLock(dir, 'up', async () => 'ran'), 'ran');
@@ -28,7 +28,7 @@ test('a lock left by a process that is gone is taken over', async () => {
 
 test('a command pointed at a folder that holds no lab leaves its files alone', async () => {
   // A user's own file named "lock" was once taken for a stale lock and deleted.
-  const dir = mkdtempSync(join(tmpdir(), 'authlab-lock-'));
+  const dir = tempDir('lock');
   writeFileSync(join(dir, 'lock'), 'my lock notes');
   writeFileSync(join(dir, 'authlab.lock'), 'not ours');
   assert.equal(await withLabLock(dir, 'down', async () => 'ran'), 'ran');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { loadOrCreateSecrets, newKafkaClusterId } from '../../src/stack/secrets.js';
+import { tempDir } from '../support/temp-dir.js';
 
 test('a Kafka cluster id is 22 base64url characters and never starts with "-"', () => {
   // A leading "-" made Kafka's storage tool read the id as an option: `up` failed 1 time in 64.
@@ -15,7 +15,7 @@ test('a Kafka cluster id is 22 base64url characters and never starts with "-"', 
 });
 
 test('secrets are created once, kept owner-only, and read back unchanged', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'authlab-secrets-'));
+  const dir = tempDir('secrets');
   const first = loadOrCreateSecrets(dir);
   const again = loadOrCreateSecrets(dir);
   assert.deepEqual(again, first);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { isLabError } from '../../src/errors.js';
 import { purgeLabFolder } from '../../src/runtime/purge-lab-folder.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function folder(): string {
-  return mkdtempSync(join(tmpdir(), 'authlab-purge-'));
+  return tempDir('purge');
 }
 
 test('purging a folder that is not a lab removes nothing and says so', () => {
