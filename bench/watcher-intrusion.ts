@@ -14,17 +14,20 @@
  * Needs: a running lab (`authlab up`). Usage, after `npx tsc -p tsconfig.json`:
  *   node dist/bench/watcher-intrusion.js [--rate 500] [--duration 10] [--pairs 2]
  *     [--intervals 1,10] [--watcher auto] [--profile low-latency]
- * Lab folder, port base and results folder come from the usual settings (AUTHLAB_*).
+ * Lab folder, port base and results folder come from the usual settings (AUTHLAB_*). The lab
+ * stays in the tuning the runs used (--profile); the next experiment switches it as it needs.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { execa } from 'execa';
 
 import { summariseMs, type MsSummary } from '../src/measure/histogram.js';
 import { readLagSamples, type LagSample } from '../src/measure/lag-sample.js';
 import type { WatcherStats } from '../src/measure/visibility-watcher.js';
+import { badInput, isLabError } from '../src/errors.js';
+import { parseDecimal, parseInteger } from '../src/parse/numbers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/authlab.js', import.meta.url));
 
@@ -35,21 +38,45 @@ interface Arm {
   lost: number;
 }
 
+const USAGE = 'usage: node dist/bench/watcher-intrusion.js [--rate 500] [--duration 10] ' +
+  '[--pairs 2] [--intervals 1,10] [--watcher auto|storage|wire] [--profile low-latency]';
+
+/** node's parseArgs, with an unknown or malformed option as bad input (exit 2). */
+function parseArgsOrRefuse<T extends ParseArgsConfig>(config: T) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw badInput((error as Error).message);
+  }
+}
+
 function settings() {
-  const { values } = parseArgs({ options: {
+  const { values } = parseArgsOrRefuse({ options: {
     rate: { type: 'string', default: '500' },
     duration: { type: 'string', default: '10' },
     pairs: { type: 'string', default: '2' },
     intervals: { type: 'string', default: '1,10' },
     watcher: { type: 'string', default: 'auto' },
     profile: { type: 'string', default: 'low-latency' },
-  } });
-  const intervals = String(values.intervals).split(',').map(Number);
-  const pairs = Number(values.pairs);
-  if (intervals.length !== 2 || intervals.some((v) => !(v > 0)) || !(pairs >= 1 && pairs <= 10)) {
-    throw new Error('--intervals takes two positive numbers (ms); --pairs 1 to 10');
+    help: { type: 'boolean', default: false },
+  } } as const);
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
   }
-  return { ...values, intervals, pairs };
+  // The experiment checks these again; checking here fails before the warm-up run.
+  const rate = parseDecimal(String(values.rate), { name: '--rate', min: 0, exclusiveMin: true,
+    max: 20_000 });
+  const duration = parseDecimal(String(values.duration), { name: '--duration', min: 0,
+    exclusiveMin: true, max: 600 });
+  const pairs = parseInteger(String(values.pairs), { name: '--pairs', min: 1, max: 10 });
+  const parts = String(values.intervals).split(',');
+  if (parts.length !== 2) {
+    throw badInput(`--intervals takes two intervals in ms, got "${values.intervals}"`);
+  }
+  const intervals = parts.map((part) =>
+    parseDecimal(part, { name: '--intervals', min: 1, max: 1000 }));
+  return { ...values, rate, duration, pairs, intervals };
 }
 
 function experimentArgs(options: ReturnType<typeof settings>, intervalMs: number): string[] {
@@ -142,6 +169,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`watcher-intrusion: ${(error as Error).message}`);
-  process.exit(1);
+  const bad = isLabError(error) && error.code === 'BAD_INPUT';
+  console.error(`watcher-intrusion: ${(error as Error).message}${bad ? `\n${USAGE}` : ''}`);
+  process.exit(bad ? 2 : 1);
 });

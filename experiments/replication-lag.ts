@@ -10,7 +10,7 @@
  * rows not seen within the timeout are counted as lost.
  */
 import { basename, join } from 'node:path';
-import { MongoClient } from 'mongodb';
+import type { MongoClient } from 'mongodb';
 
 import { badInput, LabError } from '../src/errors.js';
 import type {
@@ -30,8 +30,11 @@ import { loadTuning, tuningNames } from '../src/stack/tuning.js';
 import {
   lagWatcherFor, WATCHER_CHOICES, type WatcherChoice,
 } from '../src/lab/lag-watcher-for-lab.js';
+import { connectLabMongo } from '../src/lab/lab-mongo.js';
+import { lostRowsNotes } from '../src/lab/lost-rows-note.js';
 import { recordSeries } from '../src/lab/prometheus-client.js';
 import { runtimeFor } from '../src/lab/running-lab.js';
+import type { LabRuntime } from '../src/runtime/runtime.js';
 
 const MAX_RATE_HZ = 20_000;
 const MAX_STEPS = 12;
@@ -102,7 +105,6 @@ async function runStep(context: ExperimentContext, step: Step, writer: UserWrite
   context.say(`step ${step.rateHz}/s: wrote ${rows.length} (${errors.length} failed); waiting ` +
     `up to ${context.params.timeout} ms for ${watcher.pendingCount} documents`);
   await watcher.drain(context.params.timeout as number);
-  if (watcher.failure) throw new LabError('COMPONENT_FAILED', watcher.failure);
   const samples = rows.map((row): LagSample => {
     const sighting = watcher.sightings.get(row.userId);
     return buildLagSample({
@@ -150,20 +152,20 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
   if (await runtime.applyTuning?.(tuning.name)) say(`lab switched to tuning "${tuning.name}"`);
 
   const { writer, target } = chooseWriter(context);
-  const mongo = new MongoClient(lab.endpoints.mongoUrl);
+  let mongo: MongoClient | null = null;
   let watcher: VisibilityWatcher | null = null;
   let samplesFile: LagSampleWriter | null = null;
   try {
-    await mongo.connect();
+    mongo = await connectLabMongo(lab.endpoints.mongoUrl);
     watcher = await lagWatcherFor(lab, params.watcher as WatcherChoice, mongo,
       params['poll-interval'] as number);
     samplesFile = await LagSampleWriter.open(join(runDir, RUN_FILES.samples));
-    return await measure(context, { writer, target, tuning, watcher, samplesFile });
+    return await measure(context, { writer, target, tuning, watcher, samplesFile, runtime });
   } finally {
     await watcher?.stop();
     await samplesFile?.close();
     await writer.close();
-    await mongo.close();
+    await mongo?.close();
   }
 }
 
@@ -173,6 +175,7 @@ interface Measurement {
   tuning: ReturnType<typeof loadTuning>;
   watcher: VisibilityWatcher;
   samplesFile: LagSampleWriter;
+  runtime: LabRuntime;
 }
 
 async function measure(context: ExperimentContext, m: Measurement): Promise<ExperimentOutcome> {
@@ -187,6 +190,8 @@ async function measure(context: ExperimentContext, m: Measurement): Promise<Expe
     if (context.signal.aborted) break;
     const { samples, writes } = await runStep(context, step, writer, watcher);
     for (const sample of samples) await samplesFile.write(sample);
+    // After the samples are stored: what was measured before the watcher died is kept.
+    if (watcher.failure) throw new LabError('COMPONENT_FAILED', watcher.failure);
     all.push(...samples);
     const summary = summariseLag(samples, { watcherResolutionMs: 0 });
     const trend = lagTrend(samples);
@@ -206,6 +211,8 @@ async function measure(context: ExperimentContext, m: Measurement): Promise<Expe
     stageP50Ms: stageP50s(all.filter((s) => s.rateHz === step.rateHz)),
   })));
   const prometheus = await recordPipelineSeries(context, startedMs);
+  const notes = await lostRowsNotes(m.runtime, overall.lost);
+  for (const note of notes) say(note);
   const summary = {
     ...overall,
     via: params.via,
@@ -215,6 +222,7 @@ async function measure(context: ExperimentContext, m: Measurement): Promise<Expe
     knee,
     watcher: watcherStats,
     prometheus,
+    notes,
   };
   return { summary, table: renderTerminal(summary as ReplicationLagSummary) };
 }
@@ -238,7 +246,9 @@ export const replicationLag: ExperimentDefinition = {
       help: 'tuning profile (stacks/tuning) the lab is switched to before measuring' },
     { name: 'timeout', kind: 'int', default: 30_000, min: 100, max: 3_600_000, unit: 'ms',
       help: 'how long after a step\'s last write a missing document may still arrive' },
-    { name: 'poll-interval', kind: 'number', default: 1, min: 0.1, max: 1000, unit: 'ms',
+    // Not below 1 ms: the storage watcher's sleeps cannot be shorter (Go's timers wake through
+    // a poller with millisecond timeouts), and the wire watcher's lookups take longer anyway.
+    { name: 'poll-interval', kind: 'number', default: 1, min: 1, max: 1000, unit: 'ms',
       help: 'how often the watcher looks for new profile documents' },
     { name: 'watcher', kind: 'choice', default: 'auto', choices: [...WATCHER_CHOICES],
       help: 'storage: read FerretDB\'s committed rows (local runtime); wire: ask Mongo for ' +

@@ -24,7 +24,8 @@ export async function buildFerretDb(cacheDir: string, say: Say): Promise<StepRes
     return { step: 'ferretdb', outcome: 'already', detail: join(binDir, 'authlab-ferretdb') };
   }
 
-  say('building FerretDB with go (first time: a few minutes)');
+  say('building FerretDB and the visibility watcher with go (a few minutes when the Go ' +
+    'modules are not downloaded yet)');
   mkdirSync(binDir, { recursive: true });
   for (const [binary, pkg] of [['authlab-ferretdb', '.'], ['authlab-visibility', './visibility']]) {
     const result = await execa('go', ['build', '-o', join(binDir, binary), pkg], {

@@ -84,11 +84,13 @@ export class StorageWatcher extends SightingBook implements VisibilityWatcher {
 
   start(): Promise<void> {
     const { program, databaseFile, collection, pollIntervalMs } = this.options;
+    // Its own process group: a Ctrl-C in the terminal goes to the experiment, which ends
+    // the run and then this program (by closing its stdin), not to both at once.
     const child = spawn(program, [
       '--db', databaseFile,
       '--collection', collection,
       '--interval', `${pollIntervalMs}ms`,
-    ], { stdio: ['pipe', 'pipe', 'pipe'] });
+    ], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.child = child;
     lowerPriority(child);
 

@@ -91,7 +91,7 @@ export function compareTable(rows: readonly CompareRow[]): TextTable {
   };
 }
 
-/** The two runs: which is which, their tuning, write path, rates and knee. */
+/** The two runs: which is which, their tuning, write path, watcher, rates and knee. */
 export function runsTable(a: LagRun, b: LagRun): TextTable {
   const describe = (label: string, run: LagRun) => {
     const knee = run.summary.knee;
@@ -100,6 +100,8 @@ export function runsTable(a: LagRun, b: LagRun): TextTable {
       run.runName,
       run.summary.tuning?.name ?? 'not recorded',
       run.summary.via ?? 'not recorded',
+      run.summary.watcher ? run.summary.watcher.kind ?? 'wire' : 'not recorded',
+      formatMs(run.summary.watcherResolutionMs),
       stepViews(run.summary, run.run).map((v) => formatRate(v.rateHz)).join(', '),
       knee ? formatRate(knee.kneeRateHz) : '–',
       knee ? (knee.firstUnboundedRateHz === null ? 'none'
@@ -108,13 +110,15 @@ export function runsTable(a: LagRun, b: LagRun): TextTable {
   };
   return {
     title: 'Runs',
-    head: ['', 'run', 'tuning', 'via', 'rates (rows/s)', 'bounded up to', 'first unbounded'],
+    head: ['', 'run', 'tuning', 'via', 'watcher', 'resolution (ms)', 'rates (rows/s)',
+      'bounded up to', 'first unbounded'],
     rows: [describe('A', a), describe('B', b)],
-    numericColumns: [5, 6],
+    numericColumns: [5, 7, 8],
     figures: ([['a', a], ['b', b]] as const).map(([key, run]) => {
       // "none" is a word, not a printed null: that cell names no figure.
       const knee = run.summary.knee;
-      return [null, null, null, null, null, knee ? `${key}.knee.kneeRateHz` : null,
+      return [null, null, null, null, null, `${key}.watcherResolutionMs`, null,
+        knee ? `${key}.knee.kneeRateHz` : null,
         knee && knee.firstUnboundedRateHz !== null ? `${key}.knee.firstUnboundedRateHz` : null];
     }),
   };

@@ -36,6 +36,8 @@ export interface ReplicationLagSummary extends LagSummary {
   steps?: LagStep[];
   knee?: Knee;
   watcher?: WatcherStats;
+  /** What the run saw of the lab that bears on its figures (e.g. a replica down). */
+  notes?: string[];
 }
 
 /** One rate of a run, whichever summary format it came from. */
@@ -108,6 +110,15 @@ function unboundedReason(view: StepView | undefined): string {
   }
   return reasons.length === 0 ? ''
     : ` At ${formatRate(view.rateHz)} rows/s, ${reasons.join(' and ')}.`;
+}
+
+/** Sentences a reader must see before the figures: an interruption, the lab's notes. */
+export function runNotes(summary: ReplicationLagSummary, run?: RunInfo): string[] {
+  return [
+    ...(run?.interrupted ? ['This run was interrupted: its figures cover the rows written ' +
+      'until then, not the planned count.'] : []),
+    ...(summary.notes ?? []),
+  ];
 }
 
 /** "Lag stays bounded up to N rows/s; beyond it ..."; null for a run without a knee. */

@@ -16,8 +16,9 @@ import {
 
 const LAG_KEYS = ['p50', 'p95', 'p99', 'max'] as const;
 
+/** "–" when too few rows were seen to tell (fewer than three): not "steady". */
 function trendText(view: StepView): string {
-  if (!view.trend) return '–';
+  if (!view.trend || view.trend.slopeMsPerS === null) return '–';
   return view.trend.growing ? 'growing' : 'steady';
 }
 
@@ -93,7 +94,7 @@ function watcherCost(watcher: WatcherStats): string {
     `ms of CPU in ${formatMs(watcher.wallMs)} ms (${(100 * watcher.cpuMs / watcher.wallMs)
       .toFixed(1)}% of one core), sending nothing to Mongo.` : '';
   const misses = watcher.hintMisses ? ` Its change check missed ${watcher.hintMisses} ` +
-    'commits, seen up to 10 polls late.' : '';
+    `commit${watcher.hintMisses === 1 ? '' : 's'}, seen up to 10 polls late.` : '';
   return `${watcher.polls} polls of FerretDB's committed rows, ${failed}.${cpu}${misses}`;
 }
 

@@ -7,7 +7,7 @@
 import type { LagSample } from '../measure/lag-sample.js';
 import { lagCharts, type ReportChart } from './lag-charts.js';
 import {
-  kneeSentence, stepViews, tuningSettings, type ReplicationLagSummary,
+  kneeSentence, runNotes, stepViews, tuningSettings, type ReplicationLagSummary,
 } from './lag-run-summary.js';
 import {
   aboutRows, hostRows, lagReportTables, parameterRows,
@@ -51,6 +51,7 @@ export function renderHtml(
 
   return htmlPage(heading, [
     htmlTable([], aboutRows(run, summary, options.runName)),
+    ...runNotes(summary, run).map((note) => `<p class="run-note">${escapeHtml(note)}</p>`),
     verdict(summary),
     stepsTable ? tableSection(stepsTable, 'steps') : '',
     `<section><h2>Charts</h2>${stepViews(summary, run).length > 1 ? '' :

@@ -3,7 +3,9 @@
  * versions), the knee sentence and the tables, readable on a code-hosting site or in a
  * terminal pager.
  */
-import { kneeSentence, tuningSettings, type ReplicationLagSummary } from './lag-run-summary.js';
+import {
+  kneeSentence, runNotes, tuningSettings, type ReplicationLagSummary,
+} from './lag-run-summary.js';
 import { aboutRows, hostRows, lagReportTables, parameterRows } from './lag-step-tables.js';
 import type { RunInfo } from './run-folder.js';
 import type { TextTable } from './summary-tables.js';
@@ -48,6 +50,7 @@ export function renderMarkdown(
   return [
     `# ${options.runName ? `${run.experiment}: ${options.runName}` : run.experiment}\n`,
     keyValues(aboutRows(run, summary, options.runName)),
+    ...runNotes(summary, run).map((note) => `> ${note}\n`),
     ...(sentence ? [`**${sentence}**\n`] : []),
     ...lagReportTables(summary, run).map(markdownSection),
     ...(tuning ? [`## Tuning profile "${tuning.name}"\n\n` +

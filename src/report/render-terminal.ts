@@ -7,7 +7,7 @@ import Table from 'cli-table3';
 
 import { COMPACT_TABLE } from '../cli/table-style.js';
 import {
-  kneeSentence, tuningText, viaText, type ReplicationLagSummary,
+  kneeSentence, runNotes, tuningText, viaText, type ReplicationLagSummary,
 } from './lag-run-summary.js';
 import { lagReportTables } from './lag-step-tables.js';
 import type { RunInfo } from './run-folder.js';
@@ -27,11 +27,12 @@ export function renderTextTable(table: TextTable): string {
 }
 
 /** "tuning ...; writes via ..." and the knee sentence, for whichever of them the run has. */
-export function headlineLines(summary: ReplicationLagSummary): string[] {
+export function headlineLines(summary: ReplicationLagSummary, run?: RunInfo): string[] {
   const tuning = tuningText(summary);
   const via = viaText(summary);
   const sentence = kneeSentence(summary);
   return [
+    ...runNotes(summary, run),
     ...(tuning ? [`tuning profile ${tuning}`] : []),
     ...(via ? [`writes via ${via}`] : []),
     ...(sentence ? [sentence] : []),
@@ -39,7 +40,7 @@ export function headlineLines(summary: ReplicationLagSummary): string[] {
 }
 
 export function renderTerminal(summary: ReplicationLagSummary, run?: RunInfo): string {
-  const headline = headlineLines(summary);
+  const headline = headlineLines(summary, run);
   const tables = lagReportTables(summary, run).map(renderTextTable);
   return `${[...(headline.length ? [headline.join('\n')] : []), ...tables].join('\n\n')}\n`;
 }

@@ -11,6 +11,7 @@ import { execa } from 'execa';
 
 import { readLagSamples, type LagSample } from '../../src/measure/lag-sample.js';
 import { summariseLag } from '../../src/measure/lag-summary.js';
+import { PORT_OFFSETS } from '../../src/stack/ports.js';
 import { createTestLab, type TestLab } from '../support/cli.js';
 
 function newestRun(lab: TestLab): string {
@@ -44,6 +45,16 @@ describe('replication lag in depth', { timeout: 900_000 }, () => {
     const samples = await readLagSamples(join(newestRun(lab), 'samples.csv'));
     assert.equal(samples.length, 100);
     assert.equal(readSummary(newestRun(lab)).watcher.kind, 'storage', 'the local default');
+
+    // Every row was seen, so the profile replica has nothing left on any partition it read.
+    const metrics = await (await fetch(
+      `http://127.0.0.1:${lab.portBase + PORT_OFFSETS.profileFirst}/metrics`)).text();
+    const lags = [...metrics.matchAll(/^authlab_profile_consumer_lag_events\{(.*)\} (\S+)$/gm)];
+    assert.ok(lags.length > 0, 'the consumer lag gauge is exported per partition');
+    for (const [, labels, value] of lags) {
+      assert.match(labels as string, /partition="\d+"/);
+      assert.equal(Number(value), 0, `lag left on ${labels}`);
+    }
 
     for (const s of samples) {
       assert.equal(s.status, 'seen');
@@ -82,6 +93,34 @@ describe('replication lag in depth', { timeout: 900_000 }, () => {
     assert.ok(summary.knee.kneeRateHz === null || [20, 60].includes(summary.knee.kneeRateHz));
   });
 
+  test('Ctrl-C at the terminal ends the run with 130 and keeps the rows written', async () => {
+    const bin = fileURLToPath(new URL('../../../bin/authlab.js', import.meta.url));
+    // Its own process group, signalled whole, as a terminal does: the storage watcher must
+    // not die first and fail the run.
+    const child = execa(process.execPath, [bin, 'experiment', 'replication-lag', '--count',
+      '1000', '--rate', '50'], { env: lab.env, reject: false, stdin: 'ignore', detached: true });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const deadline = Date.now() + 60_000;
+    while (!/step 50\/s: writing/.test(stderr) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    process.kill(-(child.pid as number), 'SIGINT');
+    const result = await child;
+
+    assert.equal(result.exitCode, 130, stderr);
+    const runDir = newestRun(lab);
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+    assert.equal(run.interrupted, true);
+    const samples = await readLagSamples(join(runDir, 'samples.csv'));
+    assert.ok(samples.length > 0 && samples.length < 1000, `${samples.length} rows kept`);
+    assert.match(readFileSync(join(runDir, 'report.md'), 'utf8'), /This run was interrupted/);
+    const ps = await execa('ps', ['-eo', 'args'], { reject: false });
+    assert.doesNotMatch(String(ps.stdout), new RegExp(`authlab-visibility.*${lab.labDir}`),
+      'the watcher ended with the run');
+  });
+
   test('rows written while the profile service is stopped are reported lost', async () => {
     const bin = fileURLToPath(new URL('../../../bin/authlab.js', import.meta.url));
     const run = execa(process.execPath, [bin, 'experiment', 'replication-lag', '--count', '500',
@@ -105,9 +144,26 @@ describe('replication lag in depth', { timeout: 900_000 }, () => {
     assert.ok(summary.seen > 0, 'rows before the stop were seen');
     assert.equal(summary.lost, lost);
     assert.equal(summary.seen + summary.lost, 500);
+    assert.match(summary.notes.join(' '),
+      /rows were never seen; at the end of the run .*profile-1 stopped/,
+      'the run says which replica was down');
 
     // The profile service catches up from its committed offsets when it comes back.
     const start = await lab.run(['replica', 'start', 'profile-1']);
     assert.equal(start.exitCode, 0, start.stderr);
+  });
+
+  test('with the document store down, the run fails at once saying so', async () => {
+    const kill = await lab.run(['replica', 'kill', 'mongo']);
+    assert.equal(kill.exitCode, 0, kill.stderr);
+    try {
+      const result = await lab.run(['experiment', 'replication-lag', '--count', '5']);
+      assert.equal(result.exitCode, 1);
+      assert.match(result.stderr, /the lab's mongo at \S+ does not answer/);
+      assert.doesNotMatch(result.stderr, /internal error/);
+    } finally {
+      const start = await lab.run(['replica', 'start', 'mongo']);
+      assert.equal(start.exitCode, 0, start.stderr);
+    }
   });
 });

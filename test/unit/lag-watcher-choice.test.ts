@@ -1,5 +1,5 @@
 /**
- * Which watcher a lab gets, and what the report says of its cost.
+ * Which watcher a lab gets, what the report says of its cost, and of a step it saw nothing of.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,8 +8,9 @@ import { LabError } from '../../src/errors.js';
 import type { RunningLab } from '../../src/lab/running-lab.js';
 import { watcherKindFor } from '../../src/lab/lag-watcher-for-lab.js';
 import { summariseMs } from '../../src/measure/histogram.js';
+import { summariseLag } from '../../src/measure/lag-summary.js';
 import type { ReplicationLagSummary } from '../../src/report/lag-run-summary.js';
-import { watcherTable } from '../../src/report/lag-step-tables.js';
+import { stepsTable, watcherTable } from '../../src/report/lag-step-tables.js';
 
 function labOn(runtime: 'local' | 'docker'): RunningLab {
   return { state: { runtime } } as RunningLab;
@@ -48,4 +49,19 @@ test('a run recorded before watcher kinds existed reads as the wire watcher', ()
   }));
   assert.equal(table?.title, 'Watcher, wire (ms)');
   assert.match(table?.note ?? '', /70 lookups by _id sent to Mongo, 1 of them failed\./);
+});
+
+test('a step whose rows were all lost has no trend, not a steady one', () => {
+  const lost = Array.from({ length: 5 }, (_, i) => ({
+    rateHz: 50, seq: i, userId: `u${i}`, tScheduledMs: i, tCommitMs: i, tVisibleMs: null,
+    lagMs: null, sourceTsMs: null, dbzTsMs: null, kafkaTsMs: null, consumedAtMs: null,
+    writtenAtMs: null, replica: null, status: 'lost' as const,
+  }));
+  const table = stepsTable([{
+    rateHz: 50, summary: summariseLag(lost, { watcherResolutionMs: 1 }), writes: null,
+    trend: { firstThirdP50Ms: null, lastThirdP50Ms: null, slopeMsPerS: null, growing: false },
+    bounded: false, stepPath: null,
+  }]);
+  const trendColumn = table.head.indexOf('trend');
+  assert.equal(table.rows[0]?.[trendColumn], '–');
 });

@@ -19,7 +19,7 @@ test('bad replication-lag options are refused with the reason', () => {
     [['--rates', '100', '--count', '50'], /--rates and --count cannot be used together/],
     [['--rate', '20', '--rates', '100'], /--rates and --rate cannot be used together/],
     [['--watcher', 'bogus'], /--watcher must be one of auto, storage, wire/],
-    [['--poll-interval', '0'], /--poll-interval must be at least 0.1/],
+    [['--poll-interval', '0.5'], /--poll-interval must be at least 1/],
     [['--poll-interval', 'abc'], /--poll-interval/],
   ];
   for (const [args, message] of cases) {

@@ -122,6 +122,7 @@ export class ProfileConsumer {
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale } = payload;
     const { chunkSize } = this.deps.config;
+    this.recordLag(batch, 0);
 
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
       if (isStale()) return; // a seek made the rest of this batch unwanted
@@ -145,7 +146,17 @@ export class ProfileConsumer {
       if (plan.rounds.length === 0) resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
       await commitOffsetsIfNecessary();
       if (roundsDone < plan.rounds.length) return;
+      this.recordLag(batch, start + chunk.length);
     }
+  }
+
+  /** Records left on the batch's partition once the first `handled` messages are written. */
+  private recordLag(batch: EachBatchPayload['batch'], handled: number): void {
+    const next = handled < batch.messages.length
+      ? Number((batch.messages[handled] as KafkaMessage).offset)
+      : Number(batch.lastOffset()) + 1;
+    const lag = Math.max(0, Number(batch.highWatermark) - next);
+    this.deps.metrics.consumerLag.set({ partition: String(batch.partition) }, lag);
   }
 
   /** One entry per record: the write it asks for, or null when there is nothing to write. */
@@ -266,6 +277,8 @@ export class ProfileConsumer {
     const { events } = this.consumer;
     this.consumer.on(events.GROUP_JOIN, ({ payload }) => {
       this.assigned = payload.memberAssignment[this.deps.config.kafkaTopic] ?? [];
+      // Partitions this replica no longer owns must not keep showing their last lag.
+      this.deps.metrics.consumerLag.reset();
       this.deps.log.info('joined group', { partitions: this.assigned.join(',') || 'none' });
     });
     this.consumer.on(events.CRASH, ({ payload }) => {

@@ -2,7 +2,7 @@
  * The profile service's Prometheus metrics, on a registry of its own with every series
  * labelled by replica, so replicas scraped into one Prometheus stay apart.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ProfileMetrics {
   readonly registry: Registry;
@@ -22,6 +22,11 @@ export interface ProfileMetrics {
   readonly writeSeconds: Histogram;
   /** writtenAt - the commit time in Postgres (source ts_us), per applied change. */
   readonly lagSeconds: Histogram;
+  /**
+   * Per assigned partition: records behind the partition's end as of the last fetch (high
+   * watermark - the next offset to handle). Reset when the assignment changes.
+   */
+  readonly consumerLag: Gauge<'partition'>;
 }
 
 /** 0.5 ms to 10 s: FerretDB writes sit around a few ms, an outage pushes to seconds. */
@@ -59,6 +64,12 @@ export function createProfileMetrics(replica: string): ProfileMetrics {
       name: 'authlab_profile_lag_seconds',
       help: 'Write time minus Postgres commit time of each applied change.',
       buckets: LAG_BUCKETS_S,
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: 'authlab_profile_consumer_lag_events',
+      help: 'Records on an assigned partition not yet handled, as of the last fetch.',
+      labelNames: ['partition'],
       registers: [registry],
     }),
   };
