@@ -5,7 +5,7 @@
 import type { MongoClient } from 'mongodb';
 
 import { badInput } from '../errors.js';
-import { systemClock } from '../measure/clock.js';
+import { timerClock } from '../measure/clock.js';
 import { StorageWatcher } from '../measure/storage-watcher.js';
 import type { VisibilityWatcher, WatcherKind } from '../measure/visibility-watcher.js';
 import { WireWatcher } from '../measure/wire-watcher.js';
@@ -47,7 +47,7 @@ export async function lagWatcherFor(lab: RunningLab, choice: WatcherChoice, mong
   pollIntervalMs: number): Promise<VisibilityWatcher> {
   if (watcherKindFor(lab, choice) === 'wire') {
     return new WireWatcher(mongo.db(MONGO_DATABASE).collection(PROFILES_COLLECTION),
-      { pollIntervalMs, clock: systemClock });
+      { pollIntervalMs, clock: timerClock });
   }
   await ensureProfilesCollection(mongo);
   return new StorageWatcher({
@@ -55,6 +55,6 @@ export async function lagWatcherFor(lab: RunningLab, choice: WatcherChoice, mong
     databaseFile: ferretDbFile(lab.context.dirs.data, MONGO_DATABASE),
     collection: PROFILES_COLLECTION,
     pollIntervalMs,
-    clock: systemClock,
+    clock: timerClock,
   });
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock, systemClock } from '../../src/measure/clock.js';
+import { FakeClock, systemClock, timerClock } from '../../src/measure/clock.js';
 
 test('the system clock reads epoch milliseconds with a fractional part', () => {
   const before = Date.now();
@@ -23,6 +23,18 @@ test('the system clock never wakes early and usually wakes soon after', async ()
   assert.ok(lateMs.every((ms) => ms >= 0), `woke early: ${lateMs.join(', ')}`);
   // A loose bound on the median: on an idle machine it is ~0.02 ms, but the machine is
   // shared and a loaded one wakes timers late; this still catches a wrong unit or a lost wake.
+  assert.ok(median(lateMs) < 10, `median lateness ${median(lateMs)} ms: ${lateMs.join(', ')}`);
+});
+
+test('the timer clock never wakes early either, including sleeps under a millisecond', async () => {
+  const lateMs: number[] = [];
+  for (let i = 0; i < 15; i += 1) {
+    // 0.3 to 3.3 ms ahead: the short ones are where a timer-only sleep could round down.
+    const targetMs = timerClock.nowMs() + 0.3 + (i % 4);
+    await timerClock.sleepUntil(targetMs);
+    lateMs.push(timerClock.nowMs() - targetMs);
+  }
+  assert.ok(lateMs.every((ms) => ms >= 0), `woke early: ${lateMs.join(', ')}`);
   assert.ok(median(lateMs) < 10, `median lateness ${median(lateMs)} ms: ${lateMs.join(', ')}`);
 });
 
