@@ -44,3 +44,13 @@ export function loadTuning(name: string = DEFAULT_TUNING): TuningProfile {
   }
   return { ...parsed.data, name };
 }
+
+/**
+ * The profile a lab records, or the default one when that profile's file is gone (renamed or
+ * deleted after the lab switched to it). Reading a lab must not fail on it: `down` and
+ * `status` would be stuck, and the next experiment's --profile switches the lab anyway.
+ */
+export function recordedTuning(name: string | undefined): TuningProfile {
+  if (name !== undefined && !tuningNames().includes(name)) return loadTuning(DEFAULT_TUNING);
+  return loadTuning(name);
+}

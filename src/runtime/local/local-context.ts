@@ -9,7 +9,7 @@ import type { LabConfig } from '../../config/lab-config.js';
 import { labEndpoints, type LabEndpoints } from '../../stack/endpoints.js';
 import { portLayout, type PortLayout } from '../../stack/ports.js';
 import { loadOrCreateSecrets, type LabSecrets } from '../../stack/secrets.js';
-import { loadTuning, type TuningProfile } from '../../stack/tuning.js';
+import { recordedTuning, type TuningProfile } from '../../stack/tuning.js';
 import type { LaunchSpec } from './process-supervisor.js';
 import type { LabState, ServiceName } from '../lab-state.js';
 
@@ -58,7 +58,7 @@ export function createLocalContext(
     endpoints: labEndpoints(ports, secrets),
     dirs,
     postgresDataDir: postgresDataDir ?? join(dirs.data, 'postgres'),
-    tuning: loadTuning(state?.tuning),
+    tuning: recordedTuning(state?.tuning),
     activeReplicas: (service) => Object.values(state?.replicas ?? {})
       .filter((record) => record.service === service && !record.held)
       .map((record) => record.replica)
