@@ -34,6 +34,7 @@ import { connectLabMongo } from '../src/lab/lab-mongo.js';
 import { lostRowsNotes } from '../src/lab/lost-rows-note.js';
 import { recordSeries } from '../src/lab/prometheus-client.js';
 import { runtimeFor } from '../src/lab/running-lab.js';
+import { withLabLock } from '../src/runtime/lab-lock.js';
 import type { LabRuntime } from '../src/runtime/runtime.js';
 
 const MAX_RATE_HZ = 20_000;
@@ -105,7 +106,7 @@ async function runStep(context: ExperimentContext, step: Step, writer: UserWrite
 
   context.say(`step ${step.rateHz}/s: wrote ${rows.length} (${errors.length} failed); waiting ` +
     `up to ${context.params.timeout} ms for ${watcher.pendingCount} documents`);
-  await watcher.drain(context.params.timeout as number);
+  await watcher.drain(context.params.timeout as number, context.signal);
   const samples = rows.map((row): LagSample => {
     const sighting = watcher.sightings.get(row.userId);
     return buildLagSample({
@@ -150,7 +151,11 @@ async function run(context: ExperimentContext): Promise<ExperimentOutcome> {
   const { config, lab, params, runDir, say } = context;
   const tuning = loadTuning(params.profile as string);
   const runtime = runtimeFor(config);
-  if (await runtime.applyTuning?.(tuning.name)) say(`lab switched to tuning "${tuning.name}"`);
+  // Under the lab's lock: two experiments switching at once left the connector in one
+  // profile, the consumers in another and the state naming either.
+  const switched = await withLabLock(config.labDir, `experiment --profile ${tuning.name}`,
+    async () => runtime.applyTuning?.(tuning.name) ?? false);
+  if (switched) say(`lab switched to tuning "${tuning.name}"`);
 
   const { writer, target } = chooseWriter(context);
   let mongo: MongoClient | null = null;

@@ -4,9 +4,11 @@
  */
 import type { LabConfig } from '../config/lab-config.js';
 import { LabError } from '../errors.js';
-import { openRunningLab } from '../lab/running-lab.js';
+import { openRunningLab, type RunningLab } from '../lab/running-lab.js';
 import { describeParams, parseParams } from '../experiments/parse-params.js';
-import type { ExperimentDefinition } from '../experiments/experiment-definition.js';
+import type {
+  ExperimentDefinition, ParamValues,
+} from '../experiments/experiment-definition.js';
 import { EXPERIMENTS, findExperiment } from '../experiments/registry.js';
 import {
   createRunFolder, gitCommit, hostInfo, writeRunInfo, writeSummaryJson, type RunInfo,
@@ -23,8 +25,14 @@ function listExperiments(): number {
   return 0;
 }
 
+function interrupted(what: string): LabError {
+  return new LabError('INTERRUPTED', `interrupted: ${what}`);
+}
+
+type Say = (line: string) => void;
+
 export async function experimentCommand(config: LabConfig, name: string, args: string[]) {
-  if (name === 'list') return listExperiments();
+  if (name === 'list' || name === '--help' || name === '-h') return listExperiments();
   const experiment = findExperiment(name);
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(describe(experiment));
@@ -32,6 +40,37 @@ export async function experimentCommand(config: LabConfig, name: string, args: s
   }
   const params = parseParams(experiment.name, experiment.params, args);
   const lab = openRunningLab(config);
+
+  // Listening before the run folder exists, so that no interrupt leaves an empty one. A
+  // second Ctrl-C (or SIGTERM) must not kill the process while it stores what was measured.
+  const interrupt = new AbortController();
+  const say: Say = (line) => process.stderr.write(`[${experiment.name}] ${line}\n`);
+  const onSignal = () => {
+    if (interrupt.signal.aborted) say('already stopping: storing what was measured');
+    else interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await runExperiment({ config, experiment, params, lab, signal: interrupt.signal, say });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+interface RunRequest {
+  config: LabConfig;
+  experiment: ExperimentDefinition;
+  params: ParamValues;
+  lab: RunningLab;
+  signal: AbortSignal;
+  say: Say;
+}
+
+async function runExperiment(request: RunRequest): Promise<number> {
+  const { config, experiment, params, lab, signal, say } = request;
+  if (signal.aborted) throw interrupted('before the run started; nothing was recorded');
 
   const folder = await createRunFolder(config.resultsDir, experiment.name);
   const versions = Object.fromEntries(Object.entries(lab.versions())
@@ -49,28 +88,20 @@ export async function experimentCommand(config: LabConfig, name: string, args: s
   };
   await writeRunInfo(folder.path, run);
 
-  const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort();
-  process.once('SIGINT', onSignal);
-  const say = (line: string) => process.stderr.write(`[${experiment.name}] ${line}\n`);
   say(`run folder ${folder.path}`);
-  try {
-    const outcome = await experiment.run({
-      config, lab, params, runDir: folder.path, signal: interrupt.signal, say,
-    });
-    const interrupted = interrupt.signal.aborted;
-    await writeSummaryJson(folder.path, outcome.summary);
-    await writeRunInfo(folder.path, {
-      ...run, endedAt: new Date().toISOString(), ...(interrupted ? { interrupted } : {}),
-    });
-    await writeReportFiles(folder);
-    process.stdout.write(`${outcome.table}\nrun folder: ${folder.path}\n`);
-    if (interrupted) {
-      throw new LabError('INTERRUPTED', 'interrupted: the run folder holds what was measured ' +
-        'until then, marked "interrupted" in run.json');
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
+  const outcome = await experiment.run({
+    config, lab, params, runDir: folder.path, signal, say,
+  });
+  const wasInterrupted = signal.aborted;
+  await writeSummaryJson(folder.path, outcome.summary);
+  await writeRunInfo(folder.path, {
+    ...run, endedAt: new Date().toISOString(), ...(wasInterrupted ? { interrupted: true } : {}),
+  });
+  await writeReportFiles(folder);
+  process.stdout.write(`${outcome.table}\nrun folder: ${folder.path}\n`);
+  if (wasInterrupted) {
+    throw interrupted('the run folder holds what was measured until then, marked ' +
+      '"interrupted" in run.json');
   }
   return 0;
 }

@@ -11,14 +11,19 @@ import { describeError, LabError } from '../errors.js';
 const SERVER_SELECTION_TIMEOUT_MS = 5000;
 
 export async function connectLabMongo(url: string): Promise<MongoClient> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS });
+  // A paused server accepts TCP connections (the kernel does) and never answers: without a
+  // connect timeout the driver's monitor would keep the process alive for 30 s more.
+  const client = new MongoClient(url, {
+    serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    connectTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+  });
   try {
     await client.connect();
     return client;
   } catch (error) {
     await client.close().catch(() => undefined);
     throw new LabError('UNAVAILABLE', `the lab's mongo at ${url} does not answer ` +
-      `(${describeError(error)}); check \`authlab status\`, \`authlab replica start mongo\` ` +
-      'starts it');
+      `(${describeError(error)}); see \`authlab status\`: \`authlab replica start mongo\` ` +
+      'starts a stopped one, `authlab replica resume mongo` a paused one');
   }
 }

@@ -22,6 +22,12 @@ export interface LagTrend {
 
 /** Lag gained per second of run above which a step is falling behind. */
 const GROWTH_SLOPE_MS_PER_S = 50;
+/**
+ * Below these a step is too short to judge: Debezium's default 500 ms batching alone makes
+ * the slope of a one-second step swing past the threshold either way.
+ */
+const MIN_TREND_ROWS = 20;
+const MIN_TREND_SPAN_MS = 2000;
 
 function slope(points: Array<[number, number]>): number | null {
   if (points.length < 2) return null;
@@ -41,7 +47,9 @@ export function lagTrend(samples: readonly LagSample[]): LagTrend {
   const seen = samples.filter((s) => s.status === 'seen')
     .sort((a, b) => a.tCommitMs - b.tCommitMs);
   const third = Math.floor(seen.length / 3);
-  if (third === 0) {
+  const spanMs = seen.length > 0
+    ? (seen.at(-1) as LagSample).tCommitMs - (seen[0] as LagSample).tCommitMs : 0;
+  if (third === 0 || seen.length < MIN_TREND_ROWS || spanMs < MIN_TREND_SPAN_MS) {
     return { firstThirdP50Ms: null, lastThirdP50Ms: null, slopeMsPerS: null, growing: false };
   }
   const first = summariseMs(seen.slice(0, third).map((s) => s.lagMs as number)).p50;

@@ -56,8 +56,11 @@ export interface VisibilityWatcher {
   /** Resolves when every document committed from now on will be seen. */
   start(): Promise<void>;
   watch(userId: string): void;
-  /** Resolves when nothing is pending or the time is up; true when nothing is pending. */
-  drain(timeoutMs: number): Promise<boolean>;
+  /**
+   * Resolves when nothing is pending or the time is up; true when nothing is pending. After
+   * the signal aborts it waits at most a short grace more (an interrupted run ends soon).
+   */
+  drain(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
   stop(): Promise<void>;
   stats(): WatcherStats;
   /** Why the watcher cannot go on (its process died), or null. */
@@ -80,6 +83,9 @@ export function readCdcStamps(doc: Document): CdcStamps {
     replica: typeof cdc.replica === 'string' ? cdc.replica : null,
   };
 }
+
+/** After an interrupt, how long documents in flight may still arrive before the run ends. */
+const ABORT_GRACE_MS = 2000;
 
 /**
  * Awaited ids, sightings and poll timings; a watcher calls saw() when a document shows up
@@ -122,9 +128,14 @@ export abstract class SightingBook {
     };
   }
 
-  async drain(timeoutMs: number): Promise<boolean> {
-    const deadline = this.clock.nowMs() + timeoutMs;
+  async drain(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    let deadline = this.clock.nowMs() + timeoutMs;
+    let graceStarted = false;
     while (this.pending.size > 0 && this.failure === null && this.clock.nowMs() < deadline) {
+      if (signal?.aborted && !graceStarted) {
+        graceStarted = true;
+        deadline = Math.min(deadline, this.clock.nowMs() + ABORT_GRACE_MS);
+      }
       await this.clock.sleepUntil(this.clock.nowMs() + 20);
     }
     return this.pending.size === 0;

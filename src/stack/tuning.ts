@@ -45,6 +45,9 @@ export function loadTuning(name: string = DEFAULT_TUNING): TuningProfile {
   return { ...parsed.data, name };
 }
 
+/** Recorded while a switch failed halfway: no profile is known to be in force. */
+export const TUNING_UNKNOWN = '(unknown)';
+
 /**
  * The profile a lab records, or the default one when that profile's file is gone (renamed or
  * deleted after the lab switched to it). Reading a lab must not fail on it: `down` and

@@ -11,6 +11,7 @@ import { execa } from 'execa';
 
 import { readLagSamples, type LagSample } from '../../src/measure/lag-sample.js';
 import { summariseLag } from '../../src/measure/lag-summary.js';
+import { withLabLock } from '../../src/runtime/lab-lock.js';
 import { PORT_OFFSETS } from '../../src/stack/ports.js';
 import { createTestLab, type TestLab } from '../support/cli.js';
 
@@ -93,7 +94,8 @@ describe('replication lag in depth', { timeout: 900_000 }, () => {
     assert.ok(summary.knee.kneeRateHz === null || [20, 60].includes(summary.knee.kneeRateHz));
   });
 
-  test('Ctrl-C at the terminal ends the run with 130 and keeps the rows written', async () => {
+  test('Ctrl-C, twice, at the terminal ends the run with 130 and keeps the rows written',
+    async () => {
     const bin = fileURLToPath(new URL('../../../bin/authlab.js', import.meta.url));
     // Its own process group, signalled whole, as a terminal does: the storage watcher must
     // not die first and fail the run.
@@ -106,6 +108,9 @@ describe('replication lag in depth', { timeout: 900_000 }, () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
+    process.kill(-(child.pid as number), 'SIGINT');
+    // An impatient second Ctrl-C once killed the process before it stored anything.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     process.kill(-(child.pid as number), 'SIGINT');
     const result = await child;
 
@@ -120,6 +125,20 @@ describe('replication lag in depth', { timeout: 900_000 }, () => {
     assert.doesNotMatch(String(ps.stdout), new RegExp(`authlab-visibility.*${lab.labDir}`),
       'the watcher ended with the run');
   });
+
+  test('a tuning switch while another command holds the lab is refused, the state kept',
+    async () => {
+      // Two experiments switching at once once left connector and consumers in different
+      // profiles, with the state naming one of them.
+      const before = JSON.parse(readFileSync(join(lab.labDir, 'state.json'), 'utf8')).tuning;
+      const result = await withLabLock(lab.labDir, 'test', () => lab.run(['experiment',
+        'replication-lag', '--count', '5', '--profile',
+        before === 'low-latency' ? 'default' : 'low-latency']));
+      assert.equal(result.exitCode, 1, result.stderr);
+      assert.match(result.stderr, /another authlab command \(`test`/);
+      const after = JSON.parse(readFileSync(join(lab.labDir, 'state.json'), 'utf8')).tuning;
+      assert.equal(after, before);
+    });
 
   test('rows written while the profile service is stopped are reported lost', async () => {
     const bin = fileURLToPath(new URL('../../../bin/authlab.js', import.meta.url));

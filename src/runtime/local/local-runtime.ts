@@ -16,14 +16,14 @@ import type {
 } from '../runtime.js';
 import { fillConsumerLag } from '../../lab/consumer-lag.js';
 import { CONNECTOR_NAME } from '../../stack/endpoints.js';
-import { DEFAULT_TUNING, loadTuning } from '../../stack/tuning.js';
+import { DEFAULT_TUNING, loadTuning, TUNING_UNKNOWN } from '../../stack/tuning.js';
 import { connectorRunning } from '../probes.js';
 import { waitUntil } from '../wait-until.js';
 import { registerConnector } from './services/connect.js';
 import { replicaStatuses } from './local-replica-status.js';
 import {
-  readLabState, replicaId, requireReplica, requireRunningState, writeLabState, type LabState, type ReplicaRecord,
-  type ServiceName,
+  readLabState, replicaId, requireReplica, requireRunningState, writeLabState, type LabState,
+  type ReplicaRecord, type ServiceName,
 } from '../lab-state.js';
 import { createLocalContext, type LocalContext, type LocalService } from './local-context.js';
 import { PORT_SPAN } from '../../stack/ports.js';
@@ -348,7 +348,20 @@ export class LocalRuntime implements LabRuntime {
     loadTuning(name);
     state.tuning = name;
     writeLabState(state);
+    try {
+      await this.switchTuning(state, name);
+    } catch (error) {
+      // Half switched: record that no profile is known to be in force, so that the next
+      // experiment switches again whatever profile it asks for.
+      state.tuning = TUNING_UNKNOWN;
+      writeLabState(state);
+      throw error;
+    }
+    return true;
+  }
 
+  /** Re-registers the connector and restarts the profile replicas with the state's tuning. */
+  private async switchTuning(state: LabState, name: string): Promise<void> {
     const ctx = this.context(state);
     this.events.emit({ type: 'step', message: `tuning: switching the lab to "${name}"` });
     if (this.isRunning(state, localService('connect'), 1)) {
@@ -363,6 +376,5 @@ export class LocalRuntime implements LabRuntime {
       await this.act(`profile-${replica}`, 'stop');
       await this.act(`profile-${replica}`, 'start');
     }
-    return true;
   }
 }
