@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { execa } from 'execa';
 
-import { summariseMs, type MsSummary } from '../src/measure/histogram.js';
+import { summariseMs } from '../src/measure/histogram.js';
 import { readLagSamples, type LagSample } from '../src/measure/lag-sample.js';
 import type { WatcherStats } from '../src/measure/visibility-watcher.js';
 import { badInput, isLabError } from '../src/errors.js';
@@ -96,10 +96,6 @@ async function runOnce(args: string[]): Promise<string> {
   return folder;
 }
 
-function spread(values: number[]): MsSummary {
-  return summariseMs(values);
-}
-
 function fmt(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : value.toFixed(2);
 }
@@ -107,10 +103,10 @@ function fmt(value: number | null | undefined): string {
 function report(arms: Arm[]): void {
   const rows = arms.map((arm) => {
     const seen = arm.samples.filter((s) => s.status === 'seen');
-    const pipeline = spread(seen.map((s) => (s.writtenAtMs as number) - s.tCommitMs));
-    const e2e = spread(seen.map((s) => s.lagMs as number));
-    const observe = spread(seen.map((s) => (s.tVisibleMs as number) - (s.writtenAtMs as number)));
-    const cycle = spread(arm.watchers.map((w) => w.cycleMs.p50 ?? NaN));
+    const pipeline = summariseMs(seen.map((s) => (s.writtenAtMs as number) - s.tCommitMs));
+    const e2e = summariseMs(seen.map((s) => s.lagMs as number));
+    const observe = summariseMs(seen.map((s) => (s.tVisibleMs as number) - (s.writtenAtMs as number)));
+    const cycle = summariseMs(arm.watchers.map((w) => w.cycleMs.p50 ?? NaN));
     const worstCycleP99 = Math.max(...arm.watchers.map((w) => w.cycleMs.p99 ?? NaN));
     const cpu = arm.watchers.reduce((sum, w) => sum + (w.cpuMs ?? 0), 0);
     const wall = arm.watchers.reduce((sum, w) => sum + (w.wallMs ?? 0), 0);

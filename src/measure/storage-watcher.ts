@@ -201,10 +201,7 @@ export class StorageWatcher extends SightingBook implements VisibilityWatcher {
           this.lastReportAtMs = this.clock.nowMs();
         }
         break;
-      case 'error':
-        this.queryErrors += 1;
-        break;
-      default:
+      default: // 'error', or a line this version does not know
         this.queryErrors += 1;
     }
     return line.type;

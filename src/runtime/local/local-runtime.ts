@@ -352,9 +352,11 @@ export class LocalRuntime implements LabRuntime {
       await this.switchTuning(state, name);
     } catch (error) {
       // Half switched: record that no profile is known to be in force, so that the next
-      // experiment switches again whatever profile it asks for.
-      state.tuning = TUNING_UNKNOWN;
-      writeLabState(state);
+      // experiment switches again whatever profile it asks for. Re-read first: the replicas
+      // restarted so far are recorded on disk, not in this copy.
+      const latest = readLabState(this.config.labDir) ?? state;
+      latest.tuning = TUNING_UNKNOWN;
+      writeLabState(latest);
       throw error;
     }
     return true;
